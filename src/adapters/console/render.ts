@@ -1,0 +1,36 @@
+import type { Reply } from '../../commands/reply.ts';
+
+const MARK: Record<Reply['tone'], string> = { success: '✔', info: '•', error: '✖', confirm: '?' };
+
+/**
+ * A reply as terminal lines. The console is private to the operator, so the login details
+ * (password included) are printed: this is the one place the console reveals a Secret.
+ */
+export function renderReply(reply: Reply): string {
+  const out: string[] = [`${MARK[reply.tone]} ${reply.title}`];
+  for (const line of reply.lines ?? []) out.push(...line.split('\n').map((l) => `  ${l}`));
+  if (reply.fields?.length) {
+    const width = Math.max(...reply.fields.map((f) => f.label.length)) + 1;
+    for (const f of reply.fields) out.push(`  ${`${f.label}:`.padEnd(width + 1)} ${f.value}`);
+  }
+  if (reply.rows?.length) {
+    const width = Math.min(48, Math.max(...reply.rows.map((r) => r.title.length)));
+    for (const r of reply.rows) out.push(`  ${r.title.padEnd(width)}  ${r.detail}`.trimEnd());
+  }
+  if (reply.footer) out.push(`  ${reply.footer}`);
+  if (reply.secret) {
+    const s = reply.secret;
+    out.push(
+      '',
+      `  Login:     ${s.logins.join('  or  ')}`,
+      `  Password:  ${s.password.reveal()}`,
+      `  POP3:      ${s.server.host}, port ${s.server.port}`,
+    );
+  }
+  const followUps = (reply.actions ?? []).filter((a) => a.command && a.id !== 'confirm-delete');
+  if (followUps.length) {
+    out.push('');
+    for (const a of followUps) out.push(`  ${a.label}: pop ${a.command}`);
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { formatQuota } from '../service/units.ts';
+import { errorReply } from './replies.ts';
+import { commandLine } from './tokens.ts';
+import { defineCommand } from './command.ts';
+import { accountArg, quotaArg } from './args.ts';
+
+export const addCommand = defineCommand({
+  name: 'add',
+  summary: 'create a POP account; its password comes to you privately',
+  usage: 'add <name>[@domain] [quota]',
+  example: 'add scott 10MB',
+  minRole: 'operator',
+  positional: ['account', 'quota'],
+  joinTail: true,
+  args: z.object({ account: accountArg, quota: quotaArg.optional() }),
+  async run(ctx, args) {
+    const result = await ctx.service.mailboxes.add(ctx.access, { ...args.account, quotaMb: args.quota?.mb, quotaInput: args.quota?.input });
+    if (!result.ok) return errorReply(result.error);
+    const created = result.value;
+    return {
+      tone: 'success',
+      title: `Created ${created.address}`,
+      lines: [`Quota ${formatQuota(created.quotaMb)}. Only you can see these login details; they are not stored and cannot be shown again.`],
+      secret: { address: created.address, logins: created.logins, password: created.password, server: created.pop3 },
+      actions: [{ id: 'own-password', label: 'Set my own password', command: commandLine('passwd', created.address, '--own') }],
+      announce: { channel: 'audit', text: `${ctx.access.actor.userName} created ${created.address} (${formatQuota(created.quotaMb)})` },
+    };
+  },
+});

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { errorReply } from './replies.ts';
+import { commandLine } from './tokens.ts';
+import { defineCommand } from './command.ts';
+import { accountArg, booleanFlag } from './args.ts';
+
+export const deleteCommand = defineCommand({
+  name: 'delete',
+  summary: 'delete a POP account and its mail (asks first)',
+  usage: 'delete <name>[@domain] [--yes]',
+  example: 'delete scott',
+  minRole: 'admin',
+  positional: ['account'],
+  booleanFlags: ['yes'],
+  args: z.object({ account: accountArg, yes: booleanFlag }),
+  async run(ctx, args) {
+    if (!args.yes) {
+      const checked = await ctx.service.mailboxes.checkDeletable(ctx.access, args.account);
+      if (!checked.ok) return errorReply(checked.error);
+      const address = checked.value.address;
+      return {
+        tone: 'confirm',
+        title: `Delete ${address}?`,
+        lines: [`${address} and all its mail will be gone; mail clients using it will stop working.`],
+        actions: [
+          {
+            id: 'confirm-delete',
+            label: 'Delete',
+            style: 'danger',
+            command: commandLine('delete', address, '--yes'),
+            confirm: { title: `Delete ${address}?`, text: 'This cannot be undone.', confirm: 'Delete', deny: 'Keep it', typed: address },
+          },
+          { id: 'cancel', label: 'Cancel', command: '' },
+        ],
+      };
+    }
+    const result = await ctx.service.mailboxes.remove(ctx.access, args.account);
+    if (!result.ok) return errorReply(result.error);
+    const { address, catchallsReset } = result.value;
+    return {
+      tone: 'success',
+      title: `Deleted ${address}`,
+      lines: catchallsReset.length > 0 ? [`It was the catch-all of ${catchallsReset.join(', ')}; unknown names there now go to the Main Account.`] : undefined,
+      announce: { channel: 'audit', text: `${ctx.access.actor.userName} deleted ${address}` },
+    };
+  },
+});

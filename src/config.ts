@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const schema = z.object({
+  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL'),
+  POPBOT_DATA_DIR: z.string().min(1).default('.popbot'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  ARGON2_MEMORY_KIB: int(1024, 4 * 1024 * 1024).default(19456),
+  ARGON2_TIME: int(1, 100).default(2),
+  RATE_LIMIT_PER_MINUTE: int(1, 100_000).default(10),
+  POP3_HOST: z.string().min(1).default('localhost'),
+  POP3_PORT: int(1, 65535).default(110),
+  DB_POOL_SIZE: int(1, 200).default(10),
+});
+
+export type Config = Readonly<{
+  databaseUrl?: string;
+  dataDir: string;
+  http: { port: number; host: string };
+  logLevel?: z.infer<typeof schema>['LOG_LEVEL'];
+  argon2: { memoryKiB: number; time: number };
+  rateLimitPerMinute: number;
+  pop3: { host: string; port: number };
+  dbPoolSize: number;
+}>;
+
+/** Raised when the environment is wrong; its message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the environment once. The only reader of process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])] ?? null)})`));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.POPBOT_DATA_DIR,
+    http: { port: e.PORT, host: e.HOST },
+    logLevel: e.LOG_LEVEL,
+    argon2: { memoryKiB: e.ARGON2_MEMORY_KIB, time: e.ARGON2_TIME },
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    pop3: { host: e.POP3_HOST, port: e.POP3_PORT },
+    dbPoolSize: e.DB_POOL_SIZE,
+  });
+}

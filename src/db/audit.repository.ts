@@ -1,0 +1,63 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { AuditEntriesTable, DB } from './schema.ts';
+
+export type AuditInsert = Insertable<AuditEntriesTable>;
+
+export async function insertAuditEntry(db: Kysely<DB>, entry: AuditInsert): Promise<void> {
+  await db.insertInto('audit_entries').values(entry).execute();
+}
+
+/**
+ * Newest first: entries about the hosting accounts given, plus the workspace's own entries
+ * (denied attempts name no hosting account); optionally only those about one target.
+ */
+export async function listAuditEntries(
+  db: Kysely<DB>,
+  filter: { hostingAccountIds: number[] | 'all'; workspace: { platform: AuditInsert['platform']; workspaceId: string }; target?: string },
+  page: { limit: number; offset: number },
+) {
+  let query = db.selectFrom('audit_entries').selectAll();
+  const ids = filter.hostingAccountIds;
+  if (ids !== 'all') {
+    query = query.where((eb) =>
+      eb.or([
+        ...(ids.length > 0 ? [eb('hosting_account_id', 'in', ids)] : []),
+        eb.and([eb('platform', '=', filter.workspace.platform), eb('workspace_id', '=', filter.workspace.workspaceId)]),
+      ]),
+    );
+  }
+  if (filter.target !== undefined) query = query.where('target', '=', filter.target);
+  return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
+}
+
+export async function insertSalesRequest(
+  db: Kysely<DB>,
+  request: {
+    at: Date;
+    hostingAccountId: number;
+    platform: AuditInsert['platform'];
+    workspaceId: string;
+    actorId: string;
+    actorName: string;
+    planName: string;
+    popUsed: number;
+    popAllowed: number;
+  },
+): Promise<number> {
+  const row = await db
+    .insertInto('sales_requests')
+    .values({
+      at: request.at,
+      hosting_account_id: request.hostingAccountId,
+      platform: request.platform,
+      workspace_id: request.workspaceId,
+      actor_id: request.actorId,
+      actor_name: request.actorName,
+      plan_name: request.planName,
+      pop_used: request.popUsed,
+      pop_allowed: request.popAllowed,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

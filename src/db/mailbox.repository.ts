@@ -1,0 +1,129 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from './schema.ts';
+
+export type MailboxRow = {
+  id: number;
+  name: string;
+  domain: string;
+  domainId: number;
+  hostingAccountId: number;
+  quotaMb: number;
+  usedBytes: number;
+  messages: number;
+  createdAt: Date;
+  passwordChangedAt: Date;
+};
+
+function selectMailboxes(db: Kysely<DB>) {
+  return db
+    .selectFrom('mailboxes')
+    .innerJoin('domains', 'domains.id', 'mailboxes.domain_id')
+    .leftJoin('mailbox_usage', (join) =>
+      join.on('mailbox_usage.username', '=', sql<string>`mailboxes.name || '@' || domains.name`),
+    )
+    .select([
+      'mailboxes.id as id',
+      'mailboxes.name as name',
+      'domains.name as domain',
+      'domains.id as domainId',
+      'mailboxes.hosting_account_id as hostingAccountId',
+      'mailboxes.quota_mb as quotaMb',
+      sql<number>`coalesce(mailbox_usage.bytes, 0)::float8`.as('usedBytes'),
+      sql<number>`coalesce(mailbox_usage.messages, 0)::float8`.as('messages'),
+      'mailboxes.created_at as createdAt',
+      'mailboxes.password_changed_at as passwordChangedAt',
+    ]);
+}
+
+export async function findMailbox(db: Kysely<DB>, domainId: number, name: string): Promise<MailboxRow | undefined> {
+  return selectMailboxes(db).where('mailboxes.domain_id', '=', domainId).where('mailboxes.name', '=', name).executeTakeFirst();
+}
+
+export async function getMailbox(db: Kysely<DB>, id: number): Promise<MailboxRow | undefined> {
+  return selectMailboxes(db).where('mailboxes.id', '=', id).executeTakeFirst();
+}
+
+/** One page of a hosting account's POP accounts (optionally one domain's), by address. */
+export async function listMailboxes(
+  db: Kysely<DB>,
+  filter: { hostingAccountId: number; domainId?: number },
+  page: { limit: number; offset: number },
+): Promise<MailboxRow[]> {
+  let query = selectMailboxes(db).where('mailboxes.hosting_account_id', '=', filter.hostingAccountId);
+  if (filter.domainId !== undefined) query = query.where('mailboxes.domain_id', '=', filter.domainId);
+  return query.orderBy('domains.name').orderBy('mailboxes.name').limit(page.limit).offset(page.offset).execute();
+}
+
+export async function countMailboxes(db: Kysely<DB>, filter: { hostingAccountId: number; domainId?: number }): Promise<number> {
+  let query = db
+    .selectFrom('mailboxes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('hosting_account_id', '=', filter.hostingAccountId);
+  if (filter.domainId !== undefined) query = query.where('domain_id', '=', filter.domainId);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Names in the given domains starting with a prefix, for autocomplete and pickers. */
+export async function findMailboxAddresses(db: Kysely<DB>, domainIds: number[], prefix: string, limit: number): Promise<string[]> {
+  if (domainIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('mailboxes')
+    .innerJoin('domains', 'domains.id', 'mailboxes.domain_id')
+    .select(sql<string>`mailboxes.name || '@' || domains.name`.as('address'))
+    .where('mailboxes.domain_id', 'in', domainIds)
+    .where('mailboxes.name', 'like', `${prefix.replace(/[%_\\]/g, '\\$&')}%`)
+    .orderBy('mailboxes.name')
+    .orderBy('domains.name')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.address);
+}
+
+export async function insertMailbox(
+  db: Kysely<DB>,
+  mailbox: { hostingAccountId: number; domainId: number; name: string; passwordHash: string; quotaMb: number; at: Date },
+): Promise<number> {
+  const row = await db
+    .insertInto('mailboxes')
+    .values({
+      hosting_account_id: mailbox.hostingAccountId,
+      domain_id: mailbox.domainId,
+      name: mailbox.name,
+      password_hash: mailbox.passwordHash,
+      quota_mb: mailbox.quotaMb,
+      created_at: mailbox.at,
+      password_changed_at: mailbox.at,
+    })
+    .onConflict((oc) => oc.constraint('mailboxes_domain_name').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id ?? 0;
+}
+
+export async function setMailboxPassword(db: Kysely<DB>, id: number, passwordHash: string, at: Date): Promise<void> {
+  await db.updateTable('mailboxes').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', id).execute();
+}
+
+export async function setMailboxQuota(db: Kysely<DB>, id: number, quotaMb: number): Promise<void> {
+  await db.updateTable('mailboxes').set({ quota_mb: quotaMb }).where('id', '=', id).execute();
+}
+
+export async function deleteMailbox(db: Kysely<DB>, id: number): Promise<void> {
+  await db.deleteFrom('mailboxes').where('id', '=', id).execute();
+}
+
+/** Stored usage of one login, as the mail server reported it. */
+export async function usageOf(db: Kysely<DB>, username: string): Promise<{ bytes: number; messages: number }> {
+  const row = await db
+    .selectFrom('mailbox_usage')
+    .select([sql<number>`bytes::float8`.as('bytes'), sql<number>`messages::float8`.as('messages')])
+    .where('username', '=', username)
+    .executeTakeFirst();
+  return { bytes: Number(row?.bytes ?? 0), messages: Number(row?.messages ?? 0) };
+}
+
+/** Forget the usage of a deleted login, so a later account of the same name starts empty. */
+export async function deleteUsage(db: Kysely<DB>, username: string): Promise<void> {
+  await db.deleteFrom('mailbox_usage').where('username', '=', username).execute();
+}

@@ -1,0 +1,121 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type Platform = 'slack' | 'discord' | 'console';
+export type CatchallMode = 'main' | 'account' | 'fail' | 'blackhole';
+export type GrantRole = 'viewer' | 'operator' | 'admin';
+
+export interface PlansTable {
+  id: Generated<number>;
+  name: string;
+  max_pop_accounts: number;
+  disk_quota_mb: number;
+  default_quota_mb: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+}
+
+export interface HostingAccountsTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  plan_id: number;
+  is_demo: ColumnType<boolean, boolean | undefined, boolean>;
+  password_changed_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+export interface DomainsTable {
+  id: Generated<number>;
+  hosting_account_id: number;
+  name: string;
+  catchall_mode: ColumnType<CatchallMode, CatchallMode | undefined, CatchallMode>;
+  catchall_mailbox_id: number | null;
+  created_at: CreatedAt;
+}
+
+export interface MailboxesTable {
+  id: Generated<number>;
+  hosting_account_id: number;
+  domain_id: number;
+  name: string;
+  password_hash: string;
+  quota_mb: number;
+  password_changed_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+export interface BindingsTable {
+  id: Generated<number>;
+  platform: Platform;
+  workspace_id: string;
+  hosting_account_id: number | null;
+  created_at: CreatedAt;
+}
+
+export interface GrantsTable {
+  id: Generated<number>;
+  platform: Platform;
+  workspace_id: string;
+  subject_kind: 'user' | 'role';
+  subject_id: string;
+  role: GrantRole;
+  granted_by: string;
+  created_at: CreatedAt;
+}
+
+export interface AuditEntriesTable {
+  id: Generated<number>;
+  at: Date | string;
+  platform: Platform;
+  workspace_id: string;
+  actor_id: string;
+  actor_name: string;
+  hosting_account_id: number | null;
+  command: string;
+  target: string | null;
+  outcome: string;
+  detail: string | null;
+  request_id: string;
+}
+
+export interface SalesRequestsTable {
+  id: Generated<number>;
+  at: Date | string;
+  hosting_account_id: number;
+  platform: Platform;
+  workspace_id: string;
+  actor_id: string;
+  actor_name: string;
+  plan_name: string;
+  pop_used: number;
+  pop_allowed: number;
+  status: ColumnType<string, string | undefined, string>;
+}
+
+export interface RateLimitsTable {
+  actor_key: string;
+  action: string;
+  window_start: Date | string;
+  count: number;
+}
+
+export interface MailboxUsageTable {
+  username: string;
+  bytes: number;
+  messages: number;
+}
+
+export interface DB {
+  plans: PlansTable;
+  hosting_accounts: HostingAccountsTable;
+  domains: DomainsTable;
+  mailboxes: MailboxesTable;
+  bindings: BindingsTable;
+  grants: GrantsTable;
+  audit_entries: AuditEntriesTable;
+  sales_requests: SalesRequestsTable;
+  rate_limits: RateLimitsTable;
+  mailbox_usage: MailboxUsageTable;
+}

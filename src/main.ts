@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { buildCore } from './app.ts';
+import { isReachable } from './db/database.ts';
+import { createMetrics } from './adapters/http/metrics.ts';
+import { createHttpServer } from './adapters/http/http.server.ts';
+import { runInteractive, runOneShot } from './adapters/console/console.adapter.ts';
+import { PROVISIONING_USAGE, runProvisioning } from './adapters/console/provisioning.cli.ts';
+import { terminalIO } from './adapters/console/terminal.ts';
+
+const USAGE = [
+  'popbot                 interactive console (and the HTTP server)',
+  'popbot serve           HTTP server and chat platforms only',
+  'popbot pop <command>   one command, e.g. popbot pop add scott 10MB (exit code 0 on success)',
+  'popbot migrate         run database migrations',
+  ...PROVISIONING_USAGE,
+];
+
+async function main(argv: string[]): Promise<number> {
+  const mode = argv.length === 0 ? 'interactive' : argv[0] === 'pop' ? 'oneshot' : argv[0] === 'serve' ? 'serve' : argv[0] === 'migrate' ? 'migrate' : 'provision';
+  if (argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+    process.stdout.write(`${USAGE.join('\n')}\n`);
+    return 0;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 78;
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel ?? (mode === 'serve' ? 'info' : 'warn'), pretty: Boolean(process.stderr.isTTY) });
+  const { registry, commandMetrics } = createMetrics();
+  const core = await buildCore(config, { logger, metrics: commandMetrics });
+  const io = terminalIO(process.stdin, process.stdout, process.stderr);
+  const notice = mode === 'oneshot' ? io.err : io.out;
+
+  if (mode === 'migrate') {
+    io.out(`✔ ${core.database.kind === 'embedded' ? `Embedded database in ${core.database.location}` : core.database.location} is up to date.`);
+    await core.database.close();
+    return 0;
+  }
+  if (core.database.kind === 'embedded') {
+    const demo = await core.service.provisioning.ensureDemo(randomUUID().slice(0, 8));
+    if (demo) {
+      notice(
+        [
+          `• New embedded database in ${core.database.location}: created the DEMO hosting account "${demo.username}" with domain ${demo.domain} (plan Demo: 10 POP accounts, 1 GB).`,
+          `  Main Account login: ${demo.username}  control-panel password (shown once): ${demo.password.reveal()}`,
+          '  Try: pop add scott 10MB',
+        ].join('\n'),
+      );
+    }
+  }
+
+  if (mode === 'oneshot' || mode === 'provision') {
+    const code = mode === 'oneshot' ? await runOneShot(core.dispatcher, io, argv.slice(1)) : await runProvisioning(core.service, io, argv);
+    io.close();
+    await core.database.close();
+    if (code === null) {
+      process.stderr.write(`Unknown command: popbot ${argv.join(' ')}\n\n${USAGE.join('\n')}\n`);
+      return 2;
+    }
+    return code;
+  }
+
+  const server: Server = createHttpServer({ isHealthy: () => isReachable(core.database.db), registry });
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      logger.warn({ err: error, port: config.http.port }, 'HTTP server not started');
+      resolve(false);
+    });
+    server.listen(config.http.port, config.http.host, () => resolve(true));
+  });
+  if (!listening && mode === 'serve') {
+    await core.database.close();
+    process.stderr.write(`Cannot listen on ${config.http.host}:${config.http.port}; set PORT to a free port.\n`);
+    return 1;
+  }
+  if (listening) logger.info({ port: config.http.port }, 'HTTP server listening (/healthz, /metrics)');
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping: no new commands, finishing those in flight');
+    io.close();
+    server.close();
+    await core.dispatcher.drain();
+    await core.database.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+
+  if (mode === 'interactive') {
+    await runInteractive(core.dispatcher, io, [
+      `popbot console — ${core.database.kind === 'embedded' ? `embedded database in ${core.database.location}` : core.database.location}${listening ? ` · http://localhost:${(server.address() as { port: number }).port}/healthz` : ''}`,
+      'Type a command (help, list, add scott 10MB, …) or exit.',
+    ]);
+    await stop();
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0 || process.argv[2] !== undefined) process.exitCode = code;
+    if (process.argv[2] !== 'serve' && process.argv.length > 2) setImmediate(() => process.exit(code));
+  },
+  (error) => {
+    process.stderr.write(`popbot could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

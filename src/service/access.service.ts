@@ -1,0 +1,47 @@
+import { findBindings, findGrantedRoles } from '../db/access.repository.ts';
+import type { ScopeFilter } from '../db/hosting.repository.ts';
+import { err, ok, type Result } from './errors.ts';
+import { ROLES, atLeast, type Role } from './roles.ts';
+import { writeAudit, type Access, type Actor, type ServiceDeps } from './context.ts';
+
+/** Deny by default: who may act, on which hosting accounts, with which role. */
+export function createAccessService(deps: ServiceDeps) {
+  const { db, logger } = deps;
+
+  async function deny(actor: Actor, requestId: string, command: string, detail: string) {
+    await writeAudit(db, deps, actor, requestId, { command, outcome: 'denied', detail });
+    logger.warn({ command, platform: actor.platform, workspace: actor.workspaceId, actor: actor.userId, requestId, detail }, 'command denied');
+  }
+
+  return {
+    /**
+     * Finds the actor's binding and highest granted role. The console is the owner of everything.
+     * An unbound workspace or an actor with no role is refused and audited.
+     */
+    async resolveAccess(actor: Actor, command: string, requestId: string): Promise<Result<Access>> {
+      if (actor.platform === 'console') return ok({ actor, role: 'owner', scope: { all: true }, requestId });
+      const bindings = await findBindings(db, actor.platform, actor.workspaceId);
+      if (bindings.length === 0) {
+        await deny(actor, requestId, command, 'workspace not bound');
+        return err({ code: 'NOT_BOUND', platform: actor.platform, workspace: actor.workspaceId });
+      }
+      const granted = await findGrantedRoles(db, actor.platform, actor.workspaceId, actor.userId, actor.roleIds);
+      const role = granted.reduce<Role | null>((best, r) => (best === null || ROLES.indexOf(r) > ROLES.indexOf(best) ? r : best), null);
+      if (role === null) {
+        await deny(actor, requestId, command, 'no role granted');
+        return err({ code: 'NOT_ALLOWED', command, needed: 'viewer', has: 'none' });
+      }
+      const scope: ScopeFilter = bindings.includes(null)
+        ? { all: true }
+        : { all: false, hostingAccountIds: bindings.filter((b): b is number => b !== null) };
+      return ok({ actor, role, scope, requestId });
+    },
+
+    /** Checks that the access carries at least `needed`; refuses and audits otherwise. */
+    async authorize(access: Access, command: string, needed: Role): Promise<Result<void>> {
+      if (atLeast(access.role, needed)) return ok(undefined);
+      await deny(access.actor, access.requestId, command, `needs ${needed}, has ${access.role}`);
+      return err({ code: 'NOT_ALLOWED', command, needed, has: access.role });
+    },
+  };
+}

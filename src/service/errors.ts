@@ -1,0 +1,127 @@
+import type { Role } from './roles.ts';
+import { formatMb } from './units.ts';
+
+/** Every outcome a user can cause that is not a success. Closed: adapters switch over `code`. */
+export type DomainError =
+  | { code: 'USAGE'; command: string; problem: string; usage: string; example: string }
+  | { code: 'UNKNOWN_COMMAND'; value: string; commands: string[] }
+  | { code: 'INPUT_TOO_LONG'; length: number; max: number }
+  | { code: 'CONTROL_CHARACTERS' }
+  | { code: 'INVALID_NAME'; value: string }
+  | { code: 'INVALID_QUOTA'; value: string; reason: string }
+  | { code: 'QUOTA_OVER_DISK'; value: string; quotaMb: number; diskMb: number }
+  | { code: 'WEAK_PASSWORD'; reasons: string[] }
+  | { code: 'DOMAIN_REQUIRED'; domains: string[] }
+  | { code: 'UNKNOWN_DOMAIN'; value: string; domains: string[] }
+  | { code: 'ACCOUNT_NOT_FOUND'; address: string }
+  | { code: 'ACCOUNT_EXISTS'; address: string }
+  | { code: 'MAIN_ACCOUNT_PROTECTED'; action: 'delete' | 'passwd' | 'quota' | 'add'; login: string }
+  | { code: 'PLAN_LIMIT_REACHED'; plan: string; limit: number; account: string; domain: string }
+  | { code: 'RATE_LIMITED'; limit: number; retryAfterSeconds: number }
+  | { code: 'PASSWORD_NOT_RETRIEVABLE'; address: string }
+  | { code: 'NOT_BOUND'; platform: string; workspace: string }
+  | { code: 'NOT_ALLOWED'; command: string; needed: Role; has: Role | 'none' }
+  | { code: 'INVALID_ROLE'; value: string }
+  | { code: 'INVALID_SUBJECT'; value: string; example: string }
+  | { code: 'GRANT_NOT_FOUND'; subject: string }
+  | { code: 'CATCHALL_TARGET_INVALID'; value: string }
+  | { code: 'NOT_FOUND'; what: string; value: string }
+  | { code: 'ALREADY_EXISTS'; what: string; value: string }
+  | { code: 'INVALID_VALUE'; what: string; value: string; rule: string };
+
+export type DomainErrorCode = DomainError['code'];
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const err = <T = never>(error: DomainError): Result<T> => ({ ok: false, error });
+
+/** Thrown inside a service transaction to roll it back; caught at the service boundary and returned. */
+export class DomainFailure extends Error {
+  constructor(readonly error: DomainError) {
+    super(error.code);
+    this.name = 'DomainFailure';
+  }
+}
+
+export const fail = (error: DomainError): never => {
+  throw new DomainFailure(error);
+};
+
+/** Runs `work`, turning a DomainFailure into an error result; anything else is rethrown. */
+export async function guard<T>(work: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return ok(await work());
+  } catch (e) {
+    if (e instanceof DomainFailure) return err(e.error);
+    throw e;
+  }
+}
+
+const show = (value: string) => `\`${value.length > 80 ? `${value.slice(0, 77)}…` : value}\``;
+const listOf = (items: string[]) => (items.length > 10 ? `${items.slice(0, 10).join(', ')} … (${items.length} in all)` : items.join(', '));
+
+/** The user-facing sentence for an error: names the rule and the bad value, never a secret. */
+export function describeError(e: DomainError): string {
+  switch (e.code) {
+    case 'USAGE':
+      return `${e.problem}\nUsage: ${e.usage}\nExample: ${e.example}`;
+    case 'UNKNOWN_COMMAND':
+      return `Unknown command ${show(e.value)}. Commands: ${e.commands.join(', ')}. Try \`help\`.`;
+    case 'INPUT_TOO_LONG':
+      return `Command too long: ${e.length} characters; the limit is ${e.max}.`;
+    case 'CONTROL_CHARACTERS':
+      return 'Command contains control characters; type it on one line of plain text.';
+    case 'INVALID_NAME':
+      return `Invalid account name ${show(e.value)}: use 1–64 letters a–z and digits 0–9 only (no dots, accents or look-alike letters).`;
+    case 'INVALID_QUOTA':
+      return `Invalid quota ${show(e.value)}: ${e.reason}. Examples: 10MB, 1.5GB, 0 or unlimited.`;
+    case 'QUOTA_OVER_DISK':
+      return `Quota ${show(e.value)} (${e.quotaMb} MB) is larger than the hosting account's disk quota of ${formatMb(e.diskMb)}.`;
+    case 'WEAK_PASSWORD':
+      return `Password not accepted: ${e.reasons.join('; ')}.`;
+    case 'DOMAIN_REQUIRED':
+      return `Which domain? Add @domain to the name, or give the domain. Your domains: ${listOf(e.domains)}.`;
+    case 'UNKNOWN_DOMAIN':
+      return `Domain ${show(e.value)} is not one of yours. Your domains: ${listOf(e.domains)}.`;
+    case 'ACCOUNT_NOT_FOUND':
+      return `No POP account ${show(e.address)}. \`list\` shows the accounts.`;
+    case 'ACCOUNT_EXISTS':
+      return `POP account ${show(e.address)} already exists; nothing was changed.`;
+    case 'MAIN_ACCOUNT_PROTECTED':
+      return e.action === 'add'
+        ? `${show(e.login)} is the Main Account's login; choose another name.`
+        : e.action === 'passwd'
+          ? `${show(e.login)} is the Main Account: its password is the control-panel password. Change it in the control panel.`
+          : `${show(e.login)} is the Main Account: it cannot be ${e.action === 'delete' ? 'deleted' : 'given another quota'} from chat; it always exists and uses the hosting account's disk quota.`;
+    case 'PLAN_LIMIT_REACHED':
+      return `Plan limit reached: plan "${e.plan}" of ${e.account} allows ${e.limit} POP account${e.limit === 1 ? '' : 's'}, and all are in use. Delete one, or request more POP accounts.`;
+    case 'RATE_LIMITED':
+      return `Too many changes: at most ${e.limit} add/passwd a minute. Try again in ${e.retryAfterSeconds} s.`;
+    case 'PASSWORD_NOT_RETRIEVABLE':
+      return `Passwords are never stored, only a one-way hash, so the password of ${show(e.address)} cannot be shown. \`passwd\` sets a new one.`;
+    case 'NOT_BOUND':
+      return `Not allowed: this ${e.platform === 'discord' ? 'server' : 'workspace'} (${e.workspace}) is not linked to any hosting account. Ask your hosting provider to bind it.`;
+    case 'NOT_ALLOWED':
+      return e.has === 'none'
+        ? `Not allowed: you have no popbot role here. Ask an admin to run \`/pop grant @you viewer\` (or operator/admin).`
+        : `Not allowed: \`${e.command}\` needs the ${e.needed} role; you are ${article(e.has)} ${e.has}. Ask an admin to run \`/pop grant @you ${e.needed}\`.`;
+    case 'INVALID_ROLE':
+      return `Invalid role ${show(e.value)}: use viewer, operator or admin.`;
+    case 'INVALID_SUBJECT':
+      return `Invalid person or role ${show(e.value)}: mention them, e.g. ${e.example}.`;
+    case 'GRANT_NOT_FOUND':
+      return `${show(e.subject)} has no role here; nothing was changed.`;
+    case 'CATCHALL_TARGET_INVALID':
+      return `Invalid catch-all ${show(e.value)}: use main, fail, blackhole or the name of a POP account.`;
+    case 'NOT_FOUND':
+      return `No ${e.what} ${show(e.value)}.`;
+    case 'ALREADY_EXISTS':
+      return `${capitalize(e.what)} ${show(e.value)} already exists; nothing was changed.`;
+    case 'INVALID_VALUE':
+      return `Invalid ${e.what} ${show(e.value)}: ${e.rule}.`;
+  }
+}
+
+const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
+const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);

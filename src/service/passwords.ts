@@ -1,0 +1,105 @@
+import { randomInt } from 'node:crypto';
+import argon2 from 'argon2';
+import { zxcvbn, zxcvbnOptions } from '@zxcvbn-ts/core';
+import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
+import * as zxcvbnEn from '@zxcvbn-ts/language-en';
+import { Secret } from './secret.ts';
+
+/** A source of uniform random integers in [0, max). Production uses the OS CSPRNG. */
+export type Random = { int(max: number): number };
+export const cryptoRandom: Random = { int: (max) => randomInt(max) };
+
+// Lower-case letters and digits without look-alikes (0/o, 1/l/i): 31 symbols, easy on a phone keyboard.
+export const PASSWORD_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
+const GROUPS = 5;
+const GROUP_LENGTH = 4;
+
+/** Bits of entropy of a generated password: 20 symbols of 31 ≈ 99 bits. */
+export const GENERATED_PASSWORD_BITS = GROUPS * GROUP_LENGTH * Math.log2(PASSWORD_ALPHABET.length);
+
+/** `k7mq-x3ph-…`: five groups of four, from a cryptographic random source. */
+export function generatePassword(random: Random): Secret {
+  const groups: string[] = [];
+  for (let g = 0; g < GROUPS; g++) {
+    let group = '';
+    for (let i = 0; i < GROUP_LENGTH; i++) group += PASSWORD_ALPHABET[random.int(PASSWORD_ALPHABET.length)];
+    groups.push(group);
+  }
+  return new Secret(groups.join('-'));
+}
+
+export const MIN_PASSWORD_LENGTH = 10;
+export const MIN_PASSWORD_SCORE = 3;
+
+let zxcvbnReady = false;
+function estimator(): typeof zxcvbn {
+  if (!zxcvbnReady) {
+    zxcvbnOptions.setOptions({
+      dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
+      graphs: zxcvbnCommon.adjacencyGraphs,
+      translations: zxcvbnEn.translations,
+    });
+    zxcvbnReady = true;
+  }
+  return zxcvbn;
+}
+
+/**
+ * Rules for a password the requester chooses. Returns the broken rules, never the password.
+ * Estimates strength with zxcvbn (score 0–4), with the account's own words as a dictionary.
+ */
+export function checkChosenPassword(password: Secret, context: { name: string; domain: string }): string[] {
+  const value = password.reveal();
+  const lower = value.toLowerCase();
+  const reasons: string[] = [];
+  if (value.length < MIN_PASSWORD_LENGTH) reasons.push(`it must have at least ${MIN_PASSWORD_LENGTH} characters (it has ${value.length})`);
+  if (/[\u0000-\u001f\u007f]/.test(value)) reasons.push('it must not contain control characters');
+  if (lower.includes(context.name.toLowerCase())) reasons.push('it must not contain the account name');
+  const domain = context.domain.toLowerCase();
+  const domainLabel = domain.split('.')[0] ?? domain;
+  if (lower.includes(domain) || (domainLabel.length >= 4 && lower.includes(domainLabel))) reasons.push('it must not contain the domain');
+  if (reasons.length === 0) {
+    const { score } = estimator()(value, [context.name, domain, domainLabel]);
+    if (score < MIN_PASSWORD_SCORE) reasons.push(`it is too easy to guess (strength ${score} of 4; at least ${MIN_PASSWORD_SCORE} needed): use more unrelated words or characters`);
+  }
+  return reasons;
+}
+
+/** Hashes and verifies passwords in the exact form Dovecot reads. */
+export type Hasher = {
+  hash(password: Secret): Promise<string>;
+  verify(stored: string, password: Secret): Promise<boolean>;
+  readonly params: Argon2Params;
+};
+
+export type Argon2Params = { memoryKiB: number; time: number };
+
+const PREFIX = '{ARGON2ID}';
+
+/**
+ * argon2id with parallelism 1, stored as `{ARGON2ID}$argon2id$v=19$m=…,t=…,p=1$salt$hash`.
+ * The argon2 package writes the parameters as `m,p,t`; Dovecot 2.3 accepts only `m,t,p`, so they are reordered.
+ */
+export function createArgon2Hasher(params: Argon2Params): Hasher {
+  return {
+    params,
+    async hash(password) {
+      const phc = await argon2.hash(password.reveal(), {
+        type: argon2.argon2id,
+        memoryCost: params.memoryKiB,
+        timeCost: params.time,
+        parallelism: 1,
+      });
+      return PREFIX + toDovecotOrder(phc);
+    },
+    async verify(stored, password) {
+      if (!stored.startsWith(PREFIX)) return false;
+      return argon2.verify(stored.slice(PREFIX.length), password.reveal());
+    },
+  };
+}
+
+/** `$argon2id$v=19$m=19456,p=1,t=2$…` → `$argon2id$v=19$m=19456,t=2,p=1$…`. */
+export function toDovecotOrder(phc: string): string {
+  return phc.replace(/\$m=(\d+),p=(\d+),t=(\d+)\$/, '$m=$1,t=$3,p=$2$');
+}

@@ -1,0 +1,125 @@
+import { diskUsedBytes, listDomains, setCatchall, type HostingAccountRow } from '../db/hosting.repository.ts';
+import { countMailboxes, findMailbox, getMailbox } from '../db/mailbox.repository.ts';
+import { insertSalesRequest } from '../db/audit.repository.ts';
+import type { CatchallMode } from '../db/schema.ts';
+import { fail, guard, type Result } from './errors.ts';
+import { normalizeAccountName } from './names.ts';
+import { resolveDomain, resolveHostingAccount } from './targets.ts';
+import { writeAudit, type Access, type ServiceDeps } from './context.ts';
+
+export type PlanView = {
+  hostingAccount: string;
+  plan: string;
+  popUsed: number;
+  popAllowed: number;
+  diskUsedBytes: number;
+  diskQuotaMb: number;
+  defaultQuotaMb: number;
+  domains: string[];
+};
+
+export type CatchallView = { domain: string; mode: CatchallMode; account: string | null; mainLogin: string };
+
+/** A catch-all setting as typed: a mode, or the name of a POP account. */
+export type CatchallSetting = { mode: 'main' | 'fail' | 'blackhole' } | { mode: 'account'; name: string };
+
+/** Plans, sales requests and catch-all settings. */
+export function createPlanService(deps: ServiceDeps) {
+  const { db, clock, logger } = deps;
+
+  async function planView(hosting: HostingAccountRow): Promise<PlanView> {
+    const [popUsed, diskUsed, domains] = await Promise.all([
+      countMailboxes(db, { hostingAccountId: hosting.id }),
+      diskUsedBytes(db, hosting.id),
+      listDomains(db, { all: false, hostingAccountIds: [hosting.id] }),
+    ]);
+    return {
+      hostingAccount: hosting.username,
+      plan: hosting.planName,
+      popUsed,
+      popAllowed: hosting.maxPopAccounts,
+      diskUsedBytes: diskUsed,
+      diskQuotaMb: hosting.diskQuotaMb,
+      defaultQuotaMb: hosting.defaultQuotaMb,
+      domains: domains.map((d) => d.domain),
+    };
+  }
+
+  return {
+    async plan(access: Access, domain: string | undefined): Promise<Result<PlanView>> {
+      return guard(async () => planView((await resolveHostingAccount(db, access, domain)).hostingAccount));
+    },
+
+    /** Records a request for more POP accounts, for sales to act on. */
+    async requestMore(access: Access, domain: string | undefined): Promise<Result<PlanView & { requestId: number }>> {
+      return guard(async () => {
+        const { hostingAccount } = await resolveHostingAccount(db, access, domain);
+        const view = await planView(hostingAccount);
+        const id = await db.transaction().execute(async (trx) => {
+          const requestId = await insertSalesRequest(trx, {
+            at: clock.now(),
+            hostingAccountId: hostingAccount.id,
+            platform: access.actor.platform,
+            workspaceId: access.actor.workspaceId,
+            actorId: access.actor.userId,
+            actorName: access.actor.userName,
+            planName: view.plan,
+            popUsed: view.popUsed,
+            popAllowed: view.popAllowed,
+          });
+          await writeAudit(trx, deps, access.actor, access.requestId, {
+            command: 'plan',
+            target: hostingAccount.username,
+            outcome: 'ok',
+            detail: `requested more POP accounts (${view.popUsed} of ${view.popAllowed} used)`,
+            hostingAccountId: hostingAccount.id,
+          });
+          return requestId;
+        });
+        logger.info({ command: 'plan', actor: access.actor.userId, target: hostingAccount.username, requestId: access.requestId }, 'sales request recorded');
+        return { ...view, requestId: id };
+      });
+    },
+
+    async catchall(access: Access, domainName: string | undefined): Promise<Result<CatchallView>> {
+      return guard(async () => {
+        const domain = await resolveDomain(db, access, domainName);
+        let account: string | null = null;
+        if (domain.catchallMailboxId !== null) {
+          const mailbox = await getMailbox(db, domain.catchallMailboxId);
+          account = mailbox ? `${mailbox.name}@${mailbox.domain}` : null;
+        }
+        return { domain: domain.domain, mode: domain.catchallMode, account, mainLogin: domain.hostingAccount.username };
+      });
+    },
+
+    /** Sets where mail for unknown names of a domain goes; never affects existing accounts. */
+    async setCatchall(access: Access, domainName: string | undefined, setting: CatchallSetting): Promise<Result<CatchallView>> {
+      return guard(async () => {
+        const domain = await resolveDomain(db, access, domainName);
+        let mailboxId: number | null = null;
+        let account: string | null = null;
+        if (setting.mode === 'account') {
+          const name = normalizeAccountName(setting.name);
+          if (name === null) fail({ code: 'CATCHALL_TARGET_INVALID', value: setting.name });
+          const mailbox = await findMailbox(db, domain.domainId, name!);
+          if (!mailbox) fail({ code: 'ACCOUNT_NOT_FOUND', address: `${name}@${domain.domain}` });
+          mailboxId = mailbox!.id;
+          account = `${mailbox!.name}@${domain.domain}`;
+        }
+        await db.transaction().execute(async (trx) => {
+          await setCatchall(trx, domain.domainId, setting.mode, mailboxId);
+          await writeAudit(trx, deps, access.actor, access.requestId, {
+            command: 'catchall',
+            target: domain.domain,
+            outcome: 'ok',
+            detail: `${domain.catchallMode} → ${account ?? setting.mode}`,
+            hostingAccountId: domain.hostingAccountId,
+          });
+        });
+        logger.info({ command: 'catchall', actor: access.actor.userId, target: domain.domain, requestId: access.requestId }, 'catch-all changed');
+        return { domain: domain.domain, mode: setting.mode, account, mainLogin: domain.hostingAccount.username };
+      });
+    },
+  };
+}
