@@ -1,0 +1,37 @@
+import { Writable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import { createLogger } from '../../src/logger.ts';
+import type { DB } from '../../src/db/schema.ts';
+import { createService, createArgon2Hasher, cryptoRandom, systemClock, type Hasher } from '../../src/service/index.ts';
+import type { Clock, ServiceSettings } from '../../src/service/context.ts';
+import { createDispatcher } from '../../src/commands/dispatch.ts';
+
+/** argon2id in the production format, with the smallest cost: for tests where hashing is not the point. */
+export const fastHasher: Hasher = createArgon2Hasher({ memoryKiB: 1024, time: 1 });
+
+/** Captures every log line the service writes, as text. */
+export function captureLogs() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: createLogger({ level: 'trace', destination }), lines };
+}
+
+/** The real service and dispatcher over a test database, with captured logs. */
+export function makeCore(db: Kysely<DB>, options: { hasher?: Hasher; clock?: Clock; settings?: Partial<ServiceSettings> } = {}) {
+  const { logger, lines } = captureLogs();
+  const service = createService({
+    db,
+    hasher: options.hasher ?? fastHasher,
+    clock: options.clock ?? systemClock,
+    random: cryptoRandom,
+    logger,
+    settings: { rateLimitPerMinute: 10, pop3: { host: 'pop.example.net', port: 995 }, ...options.settings },
+  });
+  const dispatcher = createDispatcher({ service, logger });
+  return { service, dispatcher, logs: lines };
+}
