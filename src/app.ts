@@ -8,7 +8,7 @@ export type Core = { database: Database; service: PopService; dispatcher: Dispat
 
 /** Database (migrated) → service → dispatcher: what every way of running popbot shares. */
 export async function buildCore(config: Config, deps: { logger: Logger; metrics?: CommandMetrics; hasher?: Hasher }): Promise<Core> {
-  const database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize } : { dataDir: config.dataDir });
+  const database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, onIdleError: (err) => deps.logger.warn({ err }, 'idle database connection lost') } : { dataDir: config.dataDir });
   try {
     await migrateToLatest(database.db);
   } catch (error) {

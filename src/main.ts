@@ -82,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Cannot listen on ${config.http.host}:${config.http.port}; set PORT to a free port.\n`);
     return 1;
   }
-  if (listening) logger.info({ port: config.http.port }, 'HTTP server listening (/healthz, /metrics)');
+  if (listening) logger.info({ port: (server.address() as { port: number }).port }, 'HTTP server listening (/healthz, /metrics)');
 
   let stopping = false;
   const stop = async () => {

@@ -17,7 +17,7 @@ export type DomainError =
   | { code: 'ACCOUNT_EXISTS'; address: string }
   | { code: 'MAIN_ACCOUNT_PROTECTED'; action: 'delete' | 'passwd' | 'quota' | 'add'; login: string }
   | { code: 'PLAN_LIMIT_REACHED'; plan: string; limit: number; account: string; domain: string }
-  | { code: 'RATE_LIMITED'; limit: number; retryAfterSeconds: number }
+  | { code: 'RATE_LIMITED'; action: string; limit: number; retryAfterSeconds: number }
   | { code: 'PASSWORD_NOT_RETRIEVABLE'; address: string }
   | { code: 'NOT_BOUND'; platform: string; workspace: string }
   | { code: 'NOT_ALLOWED'; command: string; needed: Role; has: Role | 'none' }
@@ -97,7 +97,7 @@ export function describeError(e: DomainError): string {
     case 'PLAN_LIMIT_REACHED':
       return `Plan limit reached: plan "${e.plan}" of ${e.account} allows ${e.limit} POP account${e.limit === 1 ? '' : 's'}, and all are in use. Delete one, or request more POP accounts.`;
     case 'RATE_LIMITED':
-      return `Too many changes: at most ${e.limit} add/passwd a minute. Try again in ${e.retryAfterSeconds} s.`;
+      return `Too many \`${e.action}\` commands: at most ${e.limit} a minute each. Try again in ${e.retryAfterSeconds} s.`;
     case 'PASSWORD_NOT_RETRIEVABLE':
       return `Passwords are never stored, only a one-way hash, so the password of ${show(e.address)} cannot be shown. \`passwd\` sets a new one.`;
     case 'NOT_BOUND':

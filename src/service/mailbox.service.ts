@@ -90,7 +90,7 @@ export function createMailboxService(deps: ServiceDeps) {
     const { actor } = access;
     const count = await countRateLimitHit(trx, `${actor.platform}:${actor.workspaceId}:${actor.userId}`, action, windowStart);
     if (count > settings.rateLimitPerMinute) {
-      fail({ code: 'RATE_LIMITED', limit: settings.rateLimitPerMinute, retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + 60_000 - now) / 1000)) });
+      fail({ code: 'RATE_LIMITED', action, limit: settings.rateLimitPerMinute, retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + 60_000 - now) / 1000)) });
     }
   }
 
