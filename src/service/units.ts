@@ -1,5 +1,3 @@
-import type { DomainError } from './errors.ts';
-
 export const MB = 1_048_576;
 
 /** Quota in whole MB; 0 means unlimited (bounded only by the hosting account's disk quota). */
@@ -11,7 +9,7 @@ const UNIT_FACTORS: Record<string, number> = { '': 1, m: 1, mb: 1, mib: 1, g: 10
  * Parses `10`, `10MB`, `10 mb`, `10M`, `1.5GB`, `2G`, `0`, `unlimited` into whole MB.
  * Pure; the bound by the hosting account's disk quota is checked by the service.
  */
-export function parseQuota(input: string): { ok: true; mb: QuotaMb } | { ok: false; error: DomainError } {
+export function parseQuota(input: string): { ok: true; mb: QuotaMb } | { ok: false; error: { code: 'INVALID_QUOTA'; value: string; reason: string } } {
   const value = input.trim();
   const bad = (reason: string) => ({ ok: false as const, error: { code: 'INVALID_QUOTA' as const, value, reason } });
   if (/^unlimited$/i.test(value)) return { ok: true, mb: 0 };
