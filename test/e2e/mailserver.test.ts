@@ -1,0 +1,182 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSOLE_ACTOR } from '../../src/service/context.ts';
+import { createArgon2Hasher } from '../../src/service/passwords.ts';
+import { renderReply } from '../../src/adapters/console/render.ts';
+import { onPostgres, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { makeCore } from '../helpers/core.ts';
+import { makeHostingAccount } from '../helpers/factories.ts';
+import { pop3List, pop3Retrieve } from '../helpers/pop3.ts';
+import { sendMail } from '../helpers/smtp.ts';
+
+const run = promisify(execFile);
+const SCRIPT = join(import.meta.dirname, '../../deploy/mailserver.sh');
+const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+const available = has('dovecot') && has('postfix') && has('curl') && process.getuid?.() === 0 && onPostgres();
+const PORTS = { POP3_PORT: '21110', IMAP_PORT: '21143', SMTP_PORT: '21525', LMTP_PORT: '21424', QUOTA_PORT: '21993' };
+const POP3 = Number(PORTS.POP3_PORT);
+const SMTP = Number(PORTS.SMTP_PORT);
+
+let database: TestDatabase;
+let core: ReturnType<typeof makeCore>;
+let dir: string;
+const MAIN = { login: 'shop', password: 'Correct-Horse-Battery-42' };
+
+const pop = async (text: string) => {
+  const reply = await core.dispatcher.run(CONSOLE_ACTOR, text);
+  if (reply.errorCode) throw new Error(`${text}: ${renderReply(reply)}`);
+  return reply;
+};
+const add = async (text: string) => (await pop(text)).secret!.password.reveal();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `check` holds or the deadline passes; returns the elapsed milliseconds or null. */
+async function within(ms: number, check: () => Promise<boolean>): Promise<number | null> {
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    if (await check()) return performance.now() - start;
+    await sleep(20);
+  }
+  return (await check()) ? performance.now() - start : null;
+}
+const delivered = (user: string, password: string, count: number) => within(10_000, async () => ((await pop3List(POP3, user, password)) ?? []).length >= count);
+
+describe('mail server tools', () => {
+  it('are installed where CI promises them', () => {
+    if (process.env.CI === 'true') expect(available, 'CI must run the mail server suite on real Dovecot, Postfix and PostgreSQL').toBe(true);
+  });
+});
+
+describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)', () => {
+  beforeAll(async () => {
+    database = await openTestDatabase();
+    core = makeCore(database.db, { hasher: createArgon2Hasher({ memoryKiB: 19456, time: 2 }) });
+    await makeHostingAccount(core.service, { username: MAIN.login, password: MAIN.password, domains: ['shop.example'], maxPopAccounts: 20, diskQuotaMb: 4, defaultQuotaMb: 1 });
+    dir = mkdtempSync(join(tmpdir(), 'popbot-mail-'));
+    await run('bash', [SCRIPT, 'start', dir, database.url!], { env: { ...process.env, ...PORTS } });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (dir) await run('bash', [SCRIPT, 'stop', dir]).catch(() => undefined);
+    await database?.close();
+  });
+
+  it('add: both login forms work within one second; a wrong password fails', async () => {
+    const password = await add('add scott');
+    const elapsed = await within(1000, async () => (await pop3List(POP3, 'scott@shop.example', password)) !== null);
+    expect(elapsed, 'first successful POP3 login after add').not.toBeNull();
+    console.log(`add → first successful POP3 login: ${elapsed!.toFixed(0)} ms`);
+    expect(await pop3List(POP3, 'scott+shop.example', password)).toEqual([]);
+    expect(await pop3List(POP3, 'Scott@Shop.Example', password)).toEqual([]);
+    expect(await pop3List(POP3, 'scott@shop.example', `${password}x`)).toBeNull();
+  });
+
+  it('passwd: the old password fails and the new one works at once; delete: login fails', async () => {
+    const first = await add('add pat');
+    expect(await pop3List(POP3, 'pat@shop.example', first)).toEqual([]);
+    const second = (await pop('passwd pat')).secret!.password.reveal();
+    expect(await pop3List(POP3, 'pat@shop.example', second)).toEqual([]);
+    expect(await pop3List(POP3, 'pat@shop.example', first)).toBeNull();
+    await pop('delete pat --yes');
+    expect(await pop3List(POP3, 'pat@shop.example', second)).toBeNull();
+    expect(await pop3List(POP3, 'pat+shop.example', second)).toBeNull();
+  });
+
+  it('the Main Account logs in with the control-panel username and password', async () => {
+    expect(await pop3List(POP3, MAIN.login, MAIN.password)).not.toBeNull();
+    expect(await pop3List(POP3, MAIN.login, 'wrong-password')).toBeNull();
+  });
+
+  it('routes mail: to the account, unknown names per catch-all, existing accounts never diverted', async () => {
+    const ann = await add('add ann 1MB');
+    const bob = await add('add bob 1MB');
+    const count = async (user: string, password: string) => ((await pop3List(POP3, user, password)) ?? []).length;
+    const mainBefore = await count(MAIN.login, MAIN.password);
+
+    // To an existing account: delivered there, retrievable over POP3.
+    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'ann@shop.example', body: 'for ann' })).data).toBe(250);
+    expect(await delivered('ann@shop.example', ann, 1)).not.toBeNull();
+    expect(await pop3Retrieve(POP3, 'ann@shop.example', ann, 1)).toContain('for ann');
+
+    // catchall main (the default): unknown names reach the Main Account.
+    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'nobody@shop.example', body: 'for main' })).data).toBe(250);
+    expect(await delivered(MAIN.login, MAIN.password, mainBefore + 1)).not.toBeNull();
+    expect(await pop3Retrieve(POP3, MAIN.login, MAIN.password, mainBefore + 1)).toContain('for main');
+
+    // catchall fail: 550 at RCPT; ann still receives.
+    await pop('catchall fail');
+    const refused = await sendMail(SMTP, { from: 'x@sender.test', to: 'nobody@shop.example', body: 'bounce me' });
+    expect(refused.rcpt).toBe(550);
+    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'ann@shop.example', body: 'ann in fail mode' })).data).toBe(250);
+    expect(await delivered('ann@shop.example', ann, 2)).not.toBeNull();
+
+    // catchall bob: unknown names go to bob; ann still gets her own.
+    await pop('catchall bob');
+    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'stranger@shop.example', body: 'for bob via catch-all' })).data).toBe(250);
+    expect(await delivered('bob@shop.example', bob, 1)).not.toBeNull();
+    expect(await pop3Retrieve(POP3, 'bob@shop.example', bob, 1)).toContain('for bob via catch-all');
+    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'ann@shop.example', body: 'ann in account mode' })).data).toBe(250);
+    expect(await delivered('ann@shop.example', ann, 3)).not.toBeNull();
+
+    // catchall blackhole: accepted, then nowhere; ann still gets her own.
+    await pop('catchall blackhole');
+    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'void@shop.example', body: 'into the void' })).data).toBe(250);
+    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'ann@shop.example', body: 'ann in blackhole mode' })).data).toBe(250);
+    expect(await delivered('ann@shop.example', ann, 4)).not.toBeNull();
+    expect(await within(5000, async () => readFileSync(join(dir, 'postfix.log'), 'utf8').includes('orig_to=<void@shop.example>'))).not.toBeNull();
+    expect(readFileSync(join(dir, 'postfix.log'), 'utf8')).toMatch(/to=<discard@blackhole\.popbot\.invalid>, orig_to=<void@shop\.example>.*status=sent/);
+    expect(await count('bob@shop.example', bob)).toBe(1);
+    expect(await count(MAIN.login, MAIN.password)).toBe(mainBefore + 1);
+
+    await pop('catchall main');
+  });
+
+  it('refuses a message over the quota with 552 at RCPT; list and info show the usage Dovecot recorded', async () => {
+    const password = await add('add tiny 1MB');
+    const small = 'x'.repeat(200_000);
+    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'tiny@shop.example', body: small })).data).toBe(250);
+    expect(await delivered('tiny@shop.example', password, 1)).not.toBeNull();
+    const over = await sendMail(SMTP, { from: 'x@sender.test', to: 'tiny@shop.example', body: 'y'.repeat(900_000) });
+    expect(over.rcpt).toBe(552);
+    expect(over.replies.join('\n')).toContain('5.2.2');
+    expect(await pop3List(POP3, 'tiny@shop.example', password)).toHaveLength(1);
+
+    const usage = await within(5000, async () => (await database.db.selectFrom('mailbox_usage').select('bytes').where('username', '=', 'tiny@shop.example').executeTakeFirst())?.bytes! > 200_000);
+    expect(usage).not.toBeNull();
+    const info = renderReply(await pop('info tiny'));
+    expect(info).toMatch(/Used:\s+0\.2 MB in 1 message\b/);
+    const list = renderReply(await pop('list'));
+    expect(list).toMatch(/tiny@shop\.example\s+1 MB · 0\.2 MB used/);
+  });
+
+  it('an unlimited account takes mail up to the hosting account disk quota and no further', async () => {
+    const password = await add('add vast unlimited');
+    const used = async () => {
+      const rows = await database.db.selectFrom('mailbox_usage').select('bytes').execute();
+      return rows.reduce((n, r) => n + Number(r.bytes), 0);
+    };
+    const disk = 4 * 1_048_576;
+    let sent = 0;
+    for (let i = 0; i < 10; i++) {
+      const result = await sendMail(SMTP, { from: 'x@sender.test', to: 'vast@shop.example', body: `${i}`.repeat(700_000) });
+      if (result.rcpt !== 250) {
+        expect(result.rcpt).toBe(552);
+        break;
+      }
+      expect(result.data).toBe(250);
+      sent++;
+      await delivered('vast@shop.example', password, sent);
+      await within(3000, async () => (await used()) > 0);
+    }
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(10);
+    const total = await used();
+    expect(total).toBeLessThanOrEqual(disk);
+    expect(total + 700_000).toBeGreaterThan(disk);
+    console.log(`unlimited account: ${sent} messages of 0.7 MB accepted, hosting account at ${(total / 1_048_576).toFixed(2)} MB of 4 MB`);
+  });
+});
