@@ -18,6 +18,12 @@ const schema = z.object({
   POP3_HOST: z.string().min(1).default('localhost'),
   POP3_PORT: int(1, 65535).default(110),
   DB_POOL_SIZE: int(1, 200).default(10),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+  SLACK_AUDIT_CHANNEL: optionalText,
+  SLACK_SALES_CHANNEL: optionalText,
 });
 
 export type Config = Readonly<{
@@ -29,6 +35,7 @@ export type Config = Readonly<{
   rateLimitPerMinute: number;
   pop3: { host: string; port: number };
   dbPoolSize: number;
+  slack?: Readonly<{ botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; auditChannel?: string; salesChannel?: string }>;
 }>;
 
 /** Raised when the environment is wrong; its message names every bad variable. */
@@ -46,6 +53,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])] ?? null)})`));
   }
   const e = parsed.data;
+  const problems: string[] = [];
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) problems.push('SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) is required with SLACK_BOT_TOKEN');
+  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) problems.push('SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+  if (e.SLACK_BOT_TOKEN && !/^xoxb-/.test(e.SLACK_BOT_TOKEN)) problems.push('SLACK_BOT_TOKEN: must be a bot token (xoxb-…)');
+  if (e.SLACK_APP_TOKEN && !/^xapp-/.test(e.SLACK_APP_TOKEN)) problems.push('SLACK_APP_TOKEN: must be an app-level token (xapp-…)');
+  if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     databaseUrl: e.DATABASE_URL,
     dataDir: e.POPBOT_DATA_DIR,
@@ -55,5 +68,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     pop3: { host: e.POP3_HOST, port: e.POP3_PORT },
     dbPoolSize: e.DB_POOL_SIZE,
+    slack: e.SLACK_BOT_TOKEN
+      ? {
+          botToken: e.SLACK_BOT_TOKEN,
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          appToken: e.SLACK_APP_TOKEN,
+          apiUrl: e.SLACK_API_URL,
+          auditChannel: e.SLACK_AUDIT_CHANNEL,
+          salesChannel: e.SLACK_SALES_CHANNEL,
+        }
+      : undefined,
   });
 }

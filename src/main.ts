@@ -9,6 +9,7 @@ import { createHttpServer } from './adapters/http/http.server.ts';
 import { runInteractive, runOneShot } from './adapters/console/console.adapter.ts';
 import { PROVISIONING_USAGE, runProvisioning } from './adapters/console/provisioning.cli.ts';
 import { terminalIO } from './adapters/console/terminal.ts';
+import { createSlackAdapter } from './adapters/slack/slack.adapter.ts';
 
 const USAGE = [
   'popbot                 interactive console (and the HTTP server)',
@@ -69,7 +70,8 @@ async function main(argv: string[]): Promise<number> {
     return code;
   }
 
-  const server: Server = createHttpServer({ isHealthy: () => isReachable(core.database.db), registry });
+  const slack = config.slack ? await createSlackAdapter({ dispatcher: core.dispatcher, logger, settings: config.slack }) : undefined;
+  const server: Server = createHttpServer({ isHealthy: () => isReachable(core.database.db), registry, handlers: slack ? [slack.httpHandler] : [] });
   const listening = await new Promise<boolean>((resolve) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       logger.warn({ err: error, port: config.http.port }, 'HTTP server not started');
@@ -82,7 +84,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Cannot listen on ${config.http.host}:${config.http.port}; set PORT to a free port.\n`);
     return 1;
   }
-  if (listening) logger.info({ port: (server.address() as { port: number }).port }, 'HTTP server listening (/healthz, /metrics)');
+  if (listening) logger.info({ port: (server.address() as { port: number }).port, slack: Boolean(slack) }, 'HTTP server listening (/healthz, /metrics)');
+  if (slack && !listening && !config.slack?.appToken) logger.error('Slack HTTP mode needs the HTTP server: set PORT to a free port');
+  await slack?.start();
+  if (slack) logger.info({ mode: config.slack?.appToken ? 'socket' : 'http' }, 'Slack connected');
 
   let stopping = false;
   const stop = async () => {
@@ -91,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
     logger.info('stopping: no new commands, finishing those in flight');
     io.close();
     server.close();
+    await slack?.stop();
     await core.dispatcher.drain();
     await core.database.close();
     process.exit(0);

@@ -55,6 +55,13 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
       return work;
     },
 
+    /** Accounts the actor may see whose address starts with `prefix`: autocomplete and pickers. Changes nothing. */
+    async suggestAccounts(actor: Actor, prefix: string, limit: number): Promise<string[]> {
+      const access = await service.access.resolveAccess(actor, 'suggest', 'suggest', { audit: false });
+      if (!access.ok) return [];
+      return service.mailboxes.suggestAddresses(access.value, prefix, limit);
+    },
+
     /** Resolves when every command under way has finished (graceful shutdown). */
     async drain(): Promise<void> {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

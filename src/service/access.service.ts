@@ -16,19 +16,21 @@ export function createAccessService(deps: ServiceDeps) {
   return {
     /**
      * Finds the actor's binding and highest granted role. The console is the owner of everything.
-     * An unbound workspace or an actor with no role is refused and audited.
+     * An unbound workspace or an actor with no role is refused and audited (unless `audit` is false:
+     * autocomplete asks on every keystroke and changes nothing).
      */
-    async resolveAccess(actor: Actor, command: string, requestId: string): Promise<Result<Access>> {
+    async resolveAccess(actor: Actor, command: string, requestId: string, options: { audit?: boolean } = {}): Promise<Result<Access>> {
+      const audit = options.audit ?? true;
       if (actor.platform === 'console') return ok({ actor, role: 'owner', scope: { all: true }, requestId });
       const bindings = await findBindings(db, actor.platform, actor.workspaceId);
       if (bindings.length === 0) {
-        await deny(actor, requestId, command, 'workspace not bound');
+        if (audit) await deny(actor, requestId, command, 'workspace not bound');
         return err({ code: 'NOT_BOUND', platform: actor.platform, workspace: actor.workspaceId });
       }
       const granted = await findGrantedRoles(db, actor.platform, actor.workspaceId, actor.userId, actor.roleIds);
       const role = granted.reduce<Role | null>((best, r) => (best === null || ROLES.indexOf(r) > ROLES.indexOf(best) ? r : best), null);
       if (role === null) {
-        await deny(actor, requestId, command, 'no role granted');
+        if (audit) await deny(actor, requestId, command, 'no role granted');
         return err({ code: 'NOT_ALLOWED', command, needed: 'viewer', has: 'none' });
       }
       const scope: ScopeFilter = bindings.includes(null)

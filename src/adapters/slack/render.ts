@@ -1,0 +1,61 @@
+import type { Action, Reply } from '../../commands/reply.ts';
+
+/** Slack's mrkdwn needs &, < and > escaped in anything that came from users or the database. */
+export const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export const ACTION_PREFIX = 'popbot:';
+
+type Block = Record<string, unknown>;
+
+function button(action: Action): Block {
+  const block: Block = {
+    type: 'button',
+    action_id: `${ACTION_PREFIX}${action.id}`,
+    text: { type: 'plain_text', text: action.label },
+    value: action.command || 'cancel',
+  };
+  if (action.style) block.style = action.style;
+  if (action.confirm) {
+    block.confirm = {
+      title: { type: 'plain_text', text: action.confirm.title.slice(0, 100) },
+      text: { type: 'mrkdwn', text: escape(action.confirm.text) },
+      confirm: { type: 'plain_text', text: action.confirm.confirm },
+      deny: { type: 'plain_text', text: action.confirm.deny },
+      ...(action.style === 'danger' ? { style: 'danger' } : {}),
+    };
+  }
+  return block;
+}
+
+/**
+ * A reply as Block Kit for an ephemeral message: short sections that read well on a phone.
+ * The login details (password included) go into a section of their own; callers send this only
+ * as an ephemeral response to the requester.
+ */
+export function renderBlocks(reply: Reply): { text: string; blocks: Block[] } {
+  const blocks: Block[] = [];
+  const icon = { success: ':white_check_mark:', info: '', error: ':no_entry:', confirm: ':warning:' }[reply.tone];
+  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${icon ? `${icon} ` : ''}*${escape(reply.title)}*` } });
+  if (reply.lines?.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: reply.lines.map(escape).join('\n') } });
+  if (reply.fields?.length) {
+    blocks.push({ type: 'section', fields: reply.fields.slice(0, 10).map((f) => ({ type: 'mrkdwn', text: `*${escape(f.label)}*\n${escape(f.value)}` })) });
+  }
+  for (const row of reply.rows ?? []) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: row.detail ? `*${escape(row.title)}*\n${escape(row.detail)}` : `*${escape(row.title)}*` } });
+  }
+  if (reply.secret) {
+    const s = reply.secret;
+    blocks.push({
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Login*\n${s.logins.map((l) => `\`${escape(l)}\``).join('\nor ')}` },
+        { type: 'mrkdwn', text: `*Password*\n\`${s.password.reveal()}\`` },
+        { type: 'mrkdwn', text: `*POP3 server*\n\`${escape(s.server.host)}\` port ${s.server.port}` },
+      ],
+    });
+  }
+  if (reply.footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escape(reply.footer) }] });
+  if (reply.actions?.length) blocks.push({ type: 'actions', elements: reply.actions.map(button) });
+  // The notification text never carries the password, so it cannot show on a lock screen.
+  return { text: reply.title, blocks };
+}

@@ -1,0 +1,287 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSlackAdapter } from '../../src/adapters/slack/slack.adapter.ts';
+import { createHttpServer } from '../../src/adapters/http/http.server.ts';
+import { createMetrics } from '../../src/adapters/http/metrics.ts';
+import { dumpTables, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { makeCore } from '../helpers/core.ts';
+import { grantActor, makeHostingAccount, slackActor } from '../helpers/factories.ts';
+import { slackSignature, startFakeSlack } from '../helpers/fake-slack.ts';
+
+const SECRET = 'test-signing-secret';
+let database: TestDatabase;
+let core: ReturnType<typeof makeCore>;
+let fake: Awaited<ReturnType<typeof startFakeSlack>>;
+let server: Server;
+let base: string;
+let seq = 0;
+
+const ADMIN = slackActor({ workspaceId: 'T_ACME', userId: 'U_ADMIN', userName: 'ada' });
+const OPERATOR = slackActor({ workspaceId: 'T_ACME', userId: 'U_OP', userName: 'otto' });
+const VIEWER = slackActor({ workspaceId: 'T_ACME', userId: 'U_VIEW', userName: 'vic' });
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  core = makeCore(database.db, { settings: { rateLimitPerMinute: 1000 } });
+  await makeHostingAccount(core.service, { username: 'acme', domains: ['acme.example'], maxPopAccounts: 200 });
+  await grantActor(core.service, ADMIN, 'acme', 'admin');
+  await grantActor(core.service, OPERATOR, 'acme', 'operator');
+  await grantActor(core.service, VIEWER, 'acme', 'viewer');
+  fake = await startFakeSlack();
+  const adapter = await createSlackAdapter({
+    dispatcher: core.dispatcher,
+    logger: (await import('../helpers/core.ts')).captureLogs().logger,
+    settings: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: `${fake.url}/api`, auditChannel: 'C_AUDIT', salesChannel: 'C_SALES' },
+  });
+  server = createHttpServer({ isHealthy: async () => true, registry: createMetrics().registry, handlers: [adapter.httpHandler] });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server?.close(r));
+  await fake?.close();
+  await database?.close();
+});
+
+async function post(body: string, contentType: string, options: { timestamp?: number; secret?: string } = {}) {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const started = performance.now();
+  const response = await fetch(`${base}/slack/events`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(options.secret ?? SECRET, timestamp, body) },
+    body,
+  });
+  return { status: response.status, text: await response.text(), ms: performance.now() - started };
+}
+
+/** A signed slash command; returns its ack and the response-URL id its reply goes to. */
+async function slash(text: string, actor = ADMIN, options: { timestamp?: number; secret?: string } = {}) {
+  const id = `r${++seq}`;
+  const body = new URLSearchParams({
+    token: 'legacy', team_id: actor.workspaceId, team_domain: 'acme', channel_id: 'C_GENERAL', channel_name: 'general',
+    user_id: actor.userId, user_name: actor.userName, command: '/pop', text, api_app_id: 'A_POP',
+    response_url: fake.responseUrl(id), trigger_id: `trigger-${id}`,
+  }).toString();
+  const ack = await post(body, 'application/x-www-form-urlencoded', options);
+  return { ack, id };
+}
+
+async function command(text: string, actor = ADMIN) {
+  const { ack, id } = await slash(text, actor);
+  expect(ack.status).toBe(200);
+  const [reply] = await fake.waitForResponses(id);
+  return { reply: reply as { response_type: string; text: string; blocks: unknown[]; replace_original?: boolean }, id, all: JSON.stringify(reply) };
+}
+
+/** A signed interaction (button click, modal submission), form-encoded as Slack sends it. */
+async function interact(payload: Record<string, unknown>) {
+  return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+}
+
+function click(actionId: string, value: string, actor: typeof ADMIN, responseId: string) {
+  return interact({
+    type: 'block_actions',
+    team: { id: actor.workspaceId, domain: 'acme' },
+    user: { id: actor.userId, username: actor.userName, name: actor.userName, team_id: actor.workspaceId },
+    api_app_id: 'A_POP', token: 'legacy', trigger_id: `trigger-click-${responseId}`,
+    response_url: fake.responseUrl(responseId),
+    container: { type: 'message', message_ts: '1.1', channel_id: 'C_GENERAL', is_ephemeral: true },
+    channel: { id: 'C_GENERAL', name: 'general' },
+    actions: [{ type: 'button', action_id: `popbot:${actionId}`, block_id: 'b1', value, text: { type: 'plain_text', text: 'x' }, action_ts: '1.2' }],
+  });
+}
+
+function submit(view: { callback_id: string; private_metadata: string }, values: Record<string, Record<string, unknown>>, actor = ADMIN) {
+  return interact({
+    type: 'view_submission',
+    team: { id: actor.workspaceId, domain: 'acme' },
+    user: { id: actor.userId, username: actor.userName, name: actor.userName, team_id: actor.workspaceId },
+    api_app_id: 'A_POP', token: 'legacy', trigger_id: 'trigger-view',
+    view: { id: 'V1', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values }, hash: 'h', team_id: actor.workspaceId, app_id: 'A_POP', bot_id: 'B_BOT' },
+  });
+}
+
+/** The last view the app opened with views.open. */
+function lastOpenedView() {
+  const call = fake.apiCalls('views.open').at(-1)!;
+  const params = new URLSearchParams(call.body);
+  const raw = params.get('view') ?? JSON.parse(call.body).view;
+  return (typeof raw === 'string' ? JSON.parse(raw) : raw) as { callback_id: string; private_metadata: string; blocks: { element: { type: string } }[] };
+}
+
+const buttons = (reply: { blocks: unknown[] }) =>
+  (reply.blocks as { type: string; elements?: { action_id: string; value: string; style?: string; confirm?: { style?: string } }[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+const passwordOf = (reply: unknown) => /\*Password\*\\n`([^`]+)`/.exec(JSON.stringify(reply))?.[1];
+
+describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
+  it.each([
+    ['help', 'popbot commands'],
+    ['add scott 10MB', 'Created scott@acme.example'],
+    ['list', 'Mailboxes of acme'],
+    ['info scott', 'scott@acme.example'],
+    ['passwd scott', 'New password for scott@acme.example'],
+    ['quota scott 20MB', 'Quota of scott@acme.example: 20 MB'],
+    ['plan', 'Plan \\"plan-acme\\" of acme'],
+    ['catchall', 'Catch-all of acme.example'],
+    ['catchall acme.example main', 'Catch-all of acme.example changed'],
+    ['audit', 'Audit'],
+    ['grant <@U0NINA|nina> viewer', '@nina is now viewer'],
+    ['revoke <@U0NINA|nina>', '@nina has no role here any more'],
+    ['delete scott', 'Delete scott@acme.example?'],
+    ['show scott', 'Passwords cannot be shown'],
+    ['add scott.smith', 'Invalid account name'],
+    ['quota scott ten', 'Invalid quota `ten`'],
+    ['frobnicate', 'Unknown command'],
+  ])('/pop %s → 200 ack, then an ephemeral reply', async (text, expected) => {
+    const { reply, all } = await command(text);
+    expect(reply.response_type).toBe('ephemeral');
+    expect(all).toContain(expected);
+    expect(all).not.toMatch(/undefined|\[object Object\]/);
+  });
+
+  it('acks before doing any work: the reply arrives after the ack', async () => {
+    const { ack, id } = await slash('add early');
+    expect(ack.status).toBe(200);
+    expect(ack.text).toBe('');
+    const [reply] = await fake.waitForResponses(id);
+    const received = fake.received.find((r) => r.path === `/response/${id}`)!;
+    expect(received.at).toBeGreaterThanOrEqual(Date.now() - 10_000);
+    expect(JSON.stringify(reply)).toContain('Created early@acme.example');
+  });
+
+  it('a forged signature and a stale timestamp get 401 and run nothing', async () => {
+    const before = await dumpTables(database.db);
+    const forged = await slash('add forged', ADMIN, { secret: 'not-the-secret' });
+    expect(forged.ack.status).toBe(401);
+    const stale = await slash('add stale', ADMIN, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
+    expect(stale.ack.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.responsesTo(forged.id)).toEqual([]);
+    expect(fake.responsesTo(stale.id)).toEqual([]);
+    expect(await dumpTables(database.db)).toBe(before);
+  });
+
+  it('delete: the button carries a danger confirm; a viewer click is refused, an admin click deletes', async () => {
+    await command('add doomed');
+    const { reply, id } = await command('delete doomed');
+    const del = buttons(reply).find((b) => b.action_id === 'popbot:confirm-delete')!;
+    expect(del).toMatchObject({ style: 'danger', value: 'delete doomed@acme.example --yes', confirm: { style: 'danger' } });
+
+    expect((await click('confirm-delete', del.value, VIEWER, `${id}-viewer`)).status).toBe(200);
+    const [refused] = await fake.waitForResponses(`${id}-viewer`);
+    expect(JSON.stringify(refused)).toContain('`delete` needs the admin role; you are a viewer');
+    expect(await database.db.selectFrom('mailboxes').select('id').where('name', '=', 'doomed').execute()).toHaveLength(1);
+
+    expect((await click('confirm-delete', del.value, ADMIN, `${id}-admin`)).status).toBe(200);
+    const [done] = await fake.waitForResponses(`${id}-admin`);
+    expect(JSON.stringify(done)).toContain('Deleted doomed@acme.example');
+    expect(done).toMatchObject({ replace_original: true, response_type: 'ephemeral' });
+    expect(await database.db.selectFrom('mailboxes').select('id').where('name', '=', 'doomed').execute()).toEqual([]);
+  });
+
+  it('set my own password: the button opens a modal; weak gets an inline error, strong is set', async () => {
+    const { reply, id } = await command('add mod');
+    const own = buttons(reply).find((b) => b.action_id === 'popbot:own-password')!;
+    expect(own.value).toBe('passwd mod@acme.example --own');
+    await click('own-password', own.value, OPERATOR, `${id}-own`);
+    await expect.poll(() => fake.apiCalls('views.open').length).toBeGreaterThan(0);
+    const view = lastOpenedView();
+    expect(view.callback_id).toBe('popbot_own_password');
+
+    const hashBefore = (await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', 'mod').executeTakeFirstOrThrow()).password_hash;
+    const weak = await submit(view, { password: { value: { type: 'plain_text_input', value: 'password123' } } }, OPERATOR);
+    expect(weak.status).toBe(200);
+    const errors = JSON.parse(weak.text);
+    expect(errors.response_action).toBe('errors');
+    expect(errors.errors.password).toContain('too easy to guess');
+    expect(weak.text).not.toContain('password123');
+    expect((await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', 'mod').executeTakeFirstOrThrow()).password_hash).toBe(hashBefore);
+
+    const strong = await submit(view, { password: { value: { type: 'plain_text_input', value: 'violet-kettle-marsh-harbor' } } }, OPERATOR);
+    expect(strong.status).toBe(200);
+    expect(strong.text).toBe('');
+    const [confirmation] = await fake.waitForResponses(`${id}-own`);
+    expect(confirmation).toMatchObject({ response_type: 'ephemeral' });
+    expect(JSON.stringify(confirmation)).toContain('Your password is set');
+    expect(JSON.stringify(confirmation)).not.toContain('violet-kettle-marsh-harbor');
+    expect((await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', 'mod').executeTakeFirstOrThrow()).password_hash).not.toBe(hashBefore);
+  });
+
+  it('the plan-limit reply offers "Request more POP accounts", which records a sales request and tells sales', async () => {
+    await makeHostingAccount(core.service, { username: 'small', domains: ['small.example'], maxPopAccounts: 1 });
+    const boss = slackActor({ workspaceId: 'T_SMALL', userId: 'U_BOSS', userName: 'bo' });
+    await grantActor(core.service, boss, 'small', 'admin');
+    await command('add one', boss);
+    const { reply, id } = await command('add two', boss);
+    expect(JSON.stringify(reply)).toContain('Plan limit reached');
+    const more = buttons(reply).find((b) => b.action_id === 'popbot:request-more')!;
+    expect(more.value).toBe('plan small.example --request');
+    await click('request-more', more.value, boss, `${id}-more`);
+    const [sent] = await fake.waitForResponses(`${id}-more`);
+    expect(JSON.stringify(sent)).toContain('Request sent to sales');
+    expect(await database.db.selectFrom('sales_requests').selectAll().where('workspace_id', '=', 'T_SMALL').execute()).toHaveLength(1);
+    const decoded = () => fake.apiCalls('chat.postMessage').map((c) => decodeURIComponent(c.body.replace(/\+/g, ' ')));
+    await expect.poll(() => decoded().some((b) => b.includes('C_SALES') && b.includes('asks for more POP accounts for small'))).toBe(true);
+  });
+
+  it('/pop passwd with no name opens a picker of the accounts the user may manage', async () => {
+    const { ack, id } = await slash('passwd', OPERATOR);
+    expect(ack.status).toBe(200);
+    await expect.poll(() => lastOpenedView()?.callback_id).toBe('popbot_passwd_picker');
+    const view = lastOpenedView();
+    expect(view.blocks[0]!.element.type).toBe('external_select');
+    const options = await interact({ type: 'block_suggestion', action_id: 'popbot_account', block_id: 'account', value: 'mo', team: { id: 'T_ACME' }, user: { id: OPERATOR.userId, name: OPERATOR.userName, team_id: 'T_ACME' }, api_app_id: 'A_POP', token: 'legacy', container: { type: 'view', view_id: 'V1' }, view: { id: 'V1' } });
+    expect(options.status).toBe(200);
+    expect(JSON.parse(options.text).options.map((o: { value: string }) => o.value)).toEqual(['mod@acme.example']);
+    const chosen = await submit(view, { account: { popbot_account: { type: 'external_select', selected_option: { text: { type: 'plain_text', text: 'mod@acme.example' }, value: 'mod@acme.example' } } } }, OPERATOR);
+    expect(chosen.status).toBe(200);
+    const [delivered] = await fake.waitForResponses(id);
+    expect(delivered).toMatchObject({ response_type: 'ephemeral' });
+    expect(passwordOf(delivered)).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
+  });
+
+  it('an unbound workspace is refused with the message and an audit entry', async () => {
+    const stranger = slackActor({ workspaceId: 'T_NOPE', userId: 'U_X', userName: 'x' });
+    const { reply } = await command('list', stranger);
+    expect(JSON.stringify(reply)).toContain('is not linked to any hosting account');
+    expect(await database.db.selectFrom('audit_entries').selectAll().where('workspace_id', '=', 'T_NOPE').execute()).toHaveLength(1);
+  });
+
+  it('100 signed commands at once: every one acked within 3 s, every one answered', async () => {
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => slash(i % 2 ? `info scott` : `add burst${i}`, OPERATOR)));
+    for (const { ack } of results) {
+      expect(ack.status).toBe(200);
+      expect(ack.ms).toBeLessThan(3000);
+    }
+    const replies = await Promise.all(results.map(({ id }) => fake.waitForResponses(id, 1, 30_000)));
+    expect(replies.every(([r]) => (r as { response_type: string }).response_type === 'ephemeral')).toBe(true);
+    expect(await database.db.selectFrom('mailboxes').select('id').where('name', 'like', 'burst%').execute()).toHaveLength(50);
+  });
+});
+
+describe('Slack: secrets stay private (SPEC §4)', () => {
+  it('each issued password appears only in the one private reply to its requester', async () => {
+    const issued: { password: string; id: string }[] = [];
+    for (const text of ['add leak1', 'add leak2', 'passwd leak1']) {
+      const { reply, id } = await command(text, OPERATOR);
+      issued.push({ password: passwordOf(reply)!, id });
+    }
+    await command('list', OPERATOR);
+    await command('audit', ADMIN);
+    const logs = core.logs.join('');
+    const tables = await dumpTables(database.db);
+    for (const { password, id } of issued) {
+      expect(password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
+      const carriers = fake.received.filter((r) => r.body.includes(password));
+      expect(carriers.map((c) => c.path)).toEqual([`/response/${id}`]);
+      expect(JSON.parse(carriers[0]!.body).response_type).toBe('ephemeral');
+      expect(JSON.parse(carriers[0]!.body).text).not.toContain(password);
+      expect(logs).not.toContain(password);
+      expect(tables).not.toContain(password);
+    }
+    expect(fake.received.some((r) => r.body.includes('violet-kettle-marsh-harbor'))).toBe(false);
+    expect(logs).not.toContain('violet-kettle-marsh-harbor');
+    expect(fake.apiCalls('chat.postMessage').length).toBeGreaterThan(0); // audit lines were posted, without secrets
+  });
+});
