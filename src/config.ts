@@ -24,6 +24,11 @@ const schema = z.object({
   SLACK_API_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
   SLACK_AUDIT_CHANNEL: optionalText,
   SLACK_SALES_CHANNEL: optionalText,
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText.refine((v) => v === undefined || /^\d{5,25}$/.test(v), 'must be the numeric application id'),
+  DISCORD_API_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+  DISCORD_AUDIT_CHANNEL: optionalText,
+  DISCORD_SALES_CHANNEL: optionalText,
 });
 
 export type Config = Readonly<{
@@ -35,6 +40,7 @@ export type Config = Readonly<{
   rateLimitPerMinute: number;
   pop3: { host: string; port: number };
   dbPoolSize: number;
+  discord?: Readonly<{ token: string; applicationId: string; apiUrl?: string; auditChannel?: string; salesChannel?: string }>;
   slack?: Readonly<{ botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; auditChannel?: string; salesChannel?: string }>;
 }>;
 
@@ -58,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) problems.push('SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
   if (e.SLACK_BOT_TOKEN && !/^xoxb-/.test(e.SLACK_BOT_TOKEN)) problems.push('SLACK_BOT_TOKEN: must be a bot token (xoxb-…)');
   if (e.SLACK_APP_TOKEN && !/^xapp-/.test(e.SLACK_APP_TOKEN)) problems.push('SLACK_APP_TOKEN: must be an app-level token (xapp-…)');
+  if (Boolean(e.DISCORD_TOKEN) !== Boolean(e.DISCORD_APPLICATION_ID)) problems.push('DISCORD_TOKEN and DISCORD_APPLICATION_ID go together: set both or neither');
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     databaseUrl: e.DATABASE_URL,
@@ -68,6 +75,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     pop3: { host: e.POP3_HOST, port: e.POP3_PORT },
     dbPoolSize: e.DB_POOL_SIZE,
+    discord:
+      e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL, auditChannel: e.DISCORD_AUDIT_CHANNEL, salesChannel: e.DISCORD_SALES_CHANNEL }
+        : undefined,
     slack: e.SLACK_BOT_TOKEN
       ? {
           botToken: e.SLACK_BOT_TOKEN,

@@ -14,6 +14,10 @@ export const REDACT_PATHS = [
   '*.text',
   'body',
   '*.body',
+  // HTTP client errors (discord.js, fetch) carry the request they sent, which may hold a password.
+  'err.requestBody',
+  '*.requestBody',
+  'err.rawError',
   'headers.authorization',
   '*.headers.authorization',
   'headers["x-slack-signature"]',

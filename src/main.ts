@@ -10,12 +10,15 @@ import { runInteractive, runOneShot } from './adapters/console/console.adapter.t
 import { PROVISIONING_USAGE, runProvisioning } from './adapters/console/provisioning.cli.ts';
 import { terminalIO } from './adapters/console/terminal.ts';
 import { createSlackAdapter } from './adapters/slack/slack.adapter.ts';
+import { createDiscordAdapter } from './adapters/discord/discord.adapter.ts';
+import { registerCommands } from './adapters/discord/register.ts';
 
 const USAGE = [
   'popbot                 interactive console (and the HTTP server)',
   'popbot serve           HTTP server and chat platforms only',
   'popbot pop <command>   one command, e.g. popbot pop add scott 10MB (exit code 0 on success)',
   'popbot migrate         run database migrations',
+  'popbot discord register [--guild ID]   register /pop with Discord (a guild at once, or globally)',
   ...PROVISIONING_USAGE,
 ];
 
@@ -35,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  if (argv[0] === 'discord') return discordCommand(config, argv.slice(1));
   const logger = createLogger({ level: config.logLevel ?? (mode === 'serve' ? 'info' : 'warn'), pretty: Boolean(process.stderr.isTTY) });
   const { registry, commandMetrics } = createMetrics();
   const core = await buildCore(config, { logger, metrics: commandMetrics });
@@ -88,6 +92,11 @@ async function main(argv: string[]): Promise<number> {
   if (slack && !listening && !config.slack?.appToken) logger.error('Slack HTTP mode needs the HTTP server: set PORT to a free port');
   await slack?.start();
   if (slack) logger.info({ mode: config.slack?.appToken ? 'socket' : 'http' }, 'Slack connected');
+  const discord = config.discord ? createDiscordAdapter({ dispatcher: core.dispatcher, logger, settings: config.discord }) : undefined;
+  if (discord) {
+    await discord.start();
+    logger.info('Discord connected');
+  }
 
   let stopping = false;
   const stop = async () => {
@@ -97,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
     io.close();
     server.close();
     await slack?.stop();
+    await discord?.stop();
     await core.dispatcher.drain();
     await core.database.close();
     process.exit(0);
@@ -111,6 +121,23 @@ async function main(argv: string[]): Promise<number> {
     ]);
     await stop();
   }
+  return 0;
+}
+
+async function discordCommand(config: ReturnType<typeof loadConfig>, argv: string[]): Promise<number> {
+  const guildAt = argv.indexOf('--guild');
+  const guild = guildAt >= 0 ? argv[guildAt + 1] : undefined;
+  if (argv[0] !== 'register' || (guildAt >= 0 && !/^\d{5,25}$/.test(guild ?? ''))) {
+    process.stderr.write('Usage: popbot discord register [--guild <guild id>]\n');
+    return 2;
+  }
+  if (!config.discord) {
+    process.stderr.write('Set DISCORD_TOKEN and DISCORD_APPLICATION_ID to register the commands.\n');
+    return 78;
+  }
+  const result = await registerCommands(config.discord, guild);
+  process.stdout.write(`✔ Registered /pop (${result.scope}) with ${result.subcommands.length} subcommands: ${result.subcommands.join(', ')}\n`);
+  if (!guild) process.stdout.write('  Global commands can take a while to appear; use --guild <id> while developing.\n');
   return 0;
 }
 

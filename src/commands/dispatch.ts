@@ -17,15 +17,21 @@ export type CommandMetrics = { observe(command: string, outcome: string, seconds
 
 export type DispatchOptions = { chosenPassword?: Secret; requestId?: string };
 
+/**
+ * A command line as typed (Slack, console, button payloads), or already split into words and
+ * flags (Discord's typed options: a value with a space stays one word and fails its own rule).
+ */
+export type CommandInput = string | { words: string[]; flags?: Record<string, string | true> };
+
 const ALL_VALUE_FLAGS = new Set(COMMANDS.flatMap((c) => c.valueFlags ?? []));
 
 /** Text → command → access → arguments → role → run. Every platform comes through here. */
 export function createDispatcher(deps: { service: PopService; logger: Logger; metrics?: CommandMetrics }) {
   const { service, logger, metrics } = deps;
 
-  async function dispatch(actor: Actor, text: string, options: DispatchOptions): Promise<{ command: string; reply: Reply }> {
+  async function dispatch(actor: Actor, input: CommandInput, options: DispatchOptions): Promise<{ command: string; reply: Reply }> {
     const requestId = options.requestId ?? randomUUID().slice(0, 8);
-    const tokenized = tokenize(text, ALL_VALUE_FLAGS);
+    const tokenized = typeof input === 'string' ? tokenize(input, ALL_VALUE_FLAGS) : checkParts(input);
     if (!tokenized.ok) return { command: 'invalid', reply: errorReply(tokenized.error) };
     const [name, ...words] = tokenized.tokens.words;
     if (name === undefined) return { command: 'help', reply: await dispatch(actor, 'help', options).then((r) => r.reply) };
@@ -48,8 +54,8 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
 
   return {
     /** Runs one command line for an actor. Never throws: unexpected failures become a reply with a ref, logged in full. */
-    run(actor: Actor, text: string, options: DispatchOptions = {}): Promise<Reply> {
-      const work = runOne(actor, text, options);
+    run(actor: Actor, input: CommandInput, options: DispatchOptions = {}): Promise<Reply> {
+      const work = runOne(actor, input, options);
       inFlight.add(work);
       void work.finally(() => inFlight.delete(work));
       return work;
@@ -68,12 +74,12 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
     },
   };
 
-  async function runOne(actor: Actor, text: string, options: DispatchOptions): Promise<Reply> {
+  async function runOne(actor: Actor, input: CommandInput, options: DispatchOptions): Promise<Reply> {
       const started = performance.now();
       let command = 'unknown';
       let reply: Reply;
       try {
-        ({ command, reply } = await dispatch(actor, text, options));
+        ({ command, reply } = await dispatch(actor, input, options));
       } catch (error) {
         const ref = randomUUID().slice(0, 8);
         logger.error({ err: error, ref, platform: actor.platform, actor: actor.userId }, 'command failed');
@@ -85,6 +91,14 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
+
+/** Typed options get the same length and control-character rules as a typed line. */
+function checkParts(input: { words: string[]; flags?: Record<string, string | true> }): ReturnType<typeof tokenize> {
+  const values = [...input.words, ...Object.values(input.flags ?? {}).filter((v): v is string => typeof v === 'string')];
+  const checked = tokenize(values.join(' '), ALL_VALUE_FLAGS);
+  if (!checked.ok) return checked;
+  return { ok: true, tokens: { words: input.words, flags: new Map(Object.entries(input.flags ?? {})) } };
+}
 
 function usageError(command: AnyCommand, problem: string): DomainError {
   return { code: 'USAGE', command: command.name, problem, usage: command.usage, example: command.example };

@@ -31,7 +31,7 @@ beforeAll(async () => {
   fake = await startFakeSlack();
   const adapter = await createSlackAdapter({
     dispatcher: core.dispatcher,
-    logger: (await import('../helpers/core.ts')).captureLogs().logger,
+    logger: core.logger,
     settings: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: `${fake.url}/api`, auditChannel: 'C_AUDIT', salesChannel: 'C_SALES' },
   });
   server = createHttpServer({ isHealthy: async () => true, registry: createMetrics().registry, handlers: [adapter.httpHandler] });

@@ -33,5 +33,5 @@ export function makeCore(db: Kysely<DB>, options: { hasher?: Hasher; clock?: Clo
     settings: { rateLimitPerMinute: 10, pop3: { host: 'pop.example.net', port: 995 }, ...options.settings },
   });
   const dispatcher = createDispatcher({ service, logger });
-  return { service, dispatcher, logs: lines };
+  return { service, dispatcher, logger, logs: lines };
 }

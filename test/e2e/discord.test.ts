@@ -1,0 +1,318 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from 'discord.js';
+import { createDiscordAdapter } from '../../src/adapters/discord/discord.adapter.ts';
+import { registerCommands } from '../../src/adapters/discord/register.ts';
+import { encodeButton } from '../../src/adapters/discord/render.ts';
+import { dumpTables, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { makeCore } from '../helpers/core.ts';
+import { grantActor, makeHostingAccount } from '../helpers/factories.ts';
+import { nextId, startFakeDiscord, user, message } from '../helpers/fake-discord.ts';
+
+const APP = '1100000000000000001';
+const GUILD = '1000000000000000001';
+const OTHER_GUILD = '1000000000000000002';
+const UNBOUND_GUILD = '1000000000000000099';
+const CHANNEL = '1200000000000000001';
+const OPS_ROLE = '1300000000000000001';
+
+type Member = { id: string; name: string; roles: string[]; guild?: string };
+const ADMIN: Member = { id: '1400000000000000001', name: 'gina', roles: [] };
+const OPERATOR: Member = { id: '1400000000000000002', name: 'olaf', roles: [] };
+const VIEWER: Member = { id: '1400000000000000003', name: 'vera', roles: [] };
+const NOBODY: Member = { id: '1400000000000000004', name: 'nemo', roles: [] };
+const ROLE_MEMBER: Member = { id: '1400000000000000005', name: 'rita', roles: [OPS_ROLE] };
+
+let database: TestDatabase;
+let core: ReturnType<typeof makeCore>;
+let fake: Awaited<ReturnType<typeof startFakeDiscord>>;
+let client: Client;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  core = makeCore(database.db, { settings: { rateLimitPerMinute: 1000 } });
+  await makeHostingAccount(core.service, { username: 'guildco', domains: ['guild.example'], maxPopAccounts: 100 });
+  await makeHostingAccount(core.service, { username: 'otherco', domains: ['other.example'], maxPopAccounts: 100 });
+  const asActor = (m: Member) => ({ platform: 'discord' as const, workspaceId: m.guild ?? GUILD, userId: m.id, userName: m.name, roleIds: m.roles });
+  await grantActor(core.service, asActor(ADMIN), 'guildco', 'admin');
+  await grantActor(core.service, asActor(OPERATOR), 'guildco', 'operator');
+  await grantActor(core.service, asActor(VIEWER), 'guildco', 'viewer');
+  fake = await startFakeDiscord();
+  const adapter = createDiscordAdapter({
+    dispatcher: core.dispatcher,
+    logger: core.logger,
+    settings: { token: 'test-bot-token', applicationId: APP, apiUrl: fake.url, auditChannel: '1500000000000000001', salesChannel: '1500000000000000002' },
+  });
+  client = adapter.client;
+});
+afterAll(async () => {
+  await client?.destroy();
+  await fake?.close();
+  await database?.close();
+});
+
+function envelope(type: number, member: Member, data: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  const id = nextId();
+  const token = `tok${id}`;
+  const guild = member.guild ?? GUILD;
+  return {
+    token,
+    payload: {
+      id, application_id: APP, type, token, version: 1, guild_id: guild, channel_id: CHANNEL,
+      channel: { id: CHANNEL, type: 0, guild_id: guild, name: 'general' },
+      member: { user: user(member.id, member.name), roles: member.roles, permissions: '32', joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 },
+      data, locale: 'en-US', guild_locale: 'en-US', app_permissions: '0', entitlements: [], authorizing_integration_owners: { '0': guild }, context: 0,
+      ...extra,
+    },
+  };
+}
+
+const STRING = 3, INTEGER = 4, BOOLEAN = 5, MENTIONABLE = 9;
+type Opt = { type: number; name: string; value: string | number | boolean; focused?: boolean };
+
+function feed(payload: unknown) {
+  (client as unknown as { actions: { InteractionCreate: { handle(p: unknown): void } } }).actions.InteractionCreate.handle(payload);
+}
+
+/** Runs `/pop <sub> …options` as a member: returns the deferred callback and the edited reply. */
+async function slash(member: Member, sub: string, options: Opt[] = [], resolved?: Record<string, unknown>) {
+  const { token, payload } = envelope(2, member, { id: '1600000000000000001', name: 'pop', type: 1, options: [{ type: 1, name: sub, options }], ...(resolved ? { resolved } : {}) });
+  feed(payload);
+  const [callback, edit] = await fake.waitFor(token, 2);
+  return { callback: callback!, edit: edit!, text: JSON.stringify(edit!.json), token };
+}
+
+async function click(member: Member, customId: string) {
+  const { token, payload } = envelope(3, member, { custom_id: customId, component_type: 2 }, { message: message({ channel_id: CHANNEL, interaction_metadata: { id: nextId(), type: 2, user: user(member.id), authorizing_integration_owners: {} } }) });
+  feed(payload);
+  return { token, requests: () => fake.forToken(token) };
+}
+
+async function submitModal(member: Member, customId: string, password: string) {
+  const { token, payload } = envelope(5, member, { custom_id: customId, components: [{ type: 1, components: [{ type: 4, custom_id: 'password', value: password }] }] });
+  feed(payload);
+  const [callback, edit] = await fake.waitFor(token, 2);
+  return { callback: callback!, edit: edit!, text: JSON.stringify(edit!.json) };
+}
+
+const str = (name: string, value: string): Opt => ({ type: STRING, name, value });
+const customIds = (json: unknown) => [...JSON.stringify(json).matchAll(/"custom_id":"([^"]+)"/g)].map((m) => m[1]!);
+const passwordOf = (text: string) => /"name":"Password","value":"`([^`]+)`"/.exec(text)?.[1];
+
+describe('Discord: /pop through discord.js with raw interactions (SPEC §7)', () => {
+  it.each([
+    ['help', [], 'popbot commands'],
+    ['add', [str('name', 'scott'), str('quota', '10MB')], 'Created scott@guild.example'],
+    ['list', [], 'Mailboxes of guildco'],
+    ['list', [{ type: INTEGER, name: 'page', value: 1 }], 'Mailboxes of guildco'],
+    ['info', [str('name', 'scott')], 'scott+guild.example'],
+    ['passwd', [str('name', 'scott')], 'New password for scott@guild.example'],
+    ['quota', [str('name', 'scott'), str('quota', '20 MB')], 'Quota of scott@guild.example: 20 MB'],
+    ['plan', [], 'Plan \\"plan-guildco\\" of guildco'],
+    ['catchall', [], 'Catch-all of guild.example'],
+    ['catchall', [str('setting', 'fail')], 'Catch-all of guild.example changed'],
+    ['catchall', [str('domain', 'guild.example'), str('setting', 'main')], 'Catch-all of guild.example changed'],
+    ['audit', [], 'Audit'],
+    ['audit', [str('name', 'scott')], 'Audit of scott@guild.example'],
+    ['delete', [str('name', 'scott')], 'Delete scott@guild.example?'],
+    ['add', [str('name', 'scott.smith')], 'Invalid account name `scott.smith`'],
+    ['add', [str('name', 'scott --yes')], 'Invalid account name `scott --yes`'],
+    ['add', [str('name', 'bob'), str('quota', '-5MB')], 'Invalid quota `-5MB`: a quota cannot be negative'],
+    ['add', [str('name', 'bob@other.example')], 'Domain `other.example` is not one of yours'],
+    ['quota', [str('name', 'scott'), str('quota', '1.3MB')], 'whole number of MB'],
+    ['info', [str('name', 'ghost')], 'No POP account `ghost@guild.example`'],
+    ['delete', [str('name', 'guildco')], 'cannot be deleted'],
+    ['catchall', [str('setting', 'sc-ott')], 'Invalid catch-all `sc-ott`'],
+  ] as [string, Opt[], string][])('/pop %s %j → deferred ephemeral, then the answer', async (sub, options, expected) => {
+    const { callback, edit, text, token } = await slash(ADMIN, sub, options);
+    expect(callback.method).toBe('POST');
+    expect(callback.json).toEqual({ type: 5, data: { flags: 64 } });
+    expect(edit.method).toBe('PATCH');
+    expect(decodeURIComponent(edit.path)).toBe(`/v10/webhooks/${APP}/${token}/messages/@original`);
+    expect(text).toContain(expected);
+    expect(text).not.toMatch(/undefined|\[object Object\]/);
+  });
+
+  it('grant and revoke take a mentionable: a role grant lets every member holding it act', async () => {
+    const before = await slash(ROLE_MEMBER, 'add', [str('name', 'byrole')]);
+    expect(before.text).toContain('Not allowed: you have no popbot role here');
+    const granted = await slash(ADMIN, 'grant', [{ type: MENTIONABLE, name: 'target', value: OPS_ROLE }, str('role', 'operator')], { roles: { [OPS_ROLE]: { id: OPS_ROLE, name: 'ops', color: 0, hoist: false, position: 1, permissions: '0', managed: false, mentionable: true, flags: 0 } } });
+    expect(granted.text).toContain(`<@&${OPS_ROLE}> is now operator`);
+    expect((await slash(ROLE_MEMBER, 'add', [str('name', 'byrole')])).text).toContain('Created byrole@guild.example');
+    const grantedUser = await slash(ADMIN, 'grant', [{ type: MENTIONABLE, name: 'target', value: NOBODY.id }, str('role', 'viewer')], { users: { [NOBODY.id]: user(NOBODY.id, NOBODY.name) } });
+    expect(grantedUser.text).toContain(`<@${NOBODY.id}> is now viewer`);
+    expect((await slash(NOBODY, 'list')).text).toContain('Mailboxes of guildco');
+    expect((await slash(ADMIN, 'revoke', [{ type: MENTIONABLE, name: 'target', value: NOBODY.id }], { users: { [NOBODY.id]: user(NOBODY.id, NOBODY.name) } })).text).toContain('has no role here any more');
+  });
+
+  it('a member with no role and a guild with no binding are refused and audited', async () => {
+    const stranger: Member = { id: '1400000000000000077', name: 'stray', roles: [] };
+    expect((await slash(stranger, 'list')).text).toContain('ask an admin to run `/pop grant @you viewer`'.replace('ask', 'Ask'));
+    const unbound: Member = { id: '1400000000000000078', name: 'lost', roles: [], guild: UNBOUND_GUILD };
+    expect((await slash(unbound, 'add', [str('name', 'x')])).text).toContain(`this server (${UNBOUND_GUILD}) is not linked to any hosting account`);
+    const audit = await database.db.selectFrom('audit_entries').selectAll().where('outcome', '=', 'denied').where('platform', '=', 'discord').execute();
+    expect(audit.map((a) => a.actor_id)).toEqual(expect.arrayContaining([stranger.id, unbound.id]));
+    expect((await slash(VIEWER, 'add', [str('name', 'x')])).text).toContain('`add` needs the operator role; you are a viewer');
+  });
+
+  it('autocomplete offers only the member’s accounts matching what is typed, 25 at most', async () => {
+    for (let i = 0; i < 30; i++) await core.dispatcher.run({ platform: 'console', workspaceId: 'local', userId: 'console', userName: 'console', roleIds: [] }, `add auto${i}@guild.example`);
+    await core.dispatcher.run({ platform: 'console', workspaceId: 'local', userId: 'console', userName: 'console', roleIds: [] }, 'add autox@other.example');
+    const ask = async (typed: string) => {
+      const { token, payload } = envelope(4, OPERATOR, { id: '1600000000000000001', name: 'pop', type: 1, options: [{ type: 1, name: 'info', options: [{ type: STRING, name: 'name', value: typed, focused: true }] }] });
+      feed(payload);
+      const [callback] = await fake.waitFor(token, 1);
+      expect(callback!.json!.type).toBe(8);
+      return (callback!.json!.data as { choices: { name: string; value: string }[] }).choices.map((c) => c.value);
+    };
+    const auto = await ask('auto');
+    expect(auto).toHaveLength(25);
+    expect(auto.every((a) => a.startsWith('auto') && a.endsWith('@guild.example'))).toBe(true);
+    expect(await ask('auto1')).toEqual(['auto1@guild.example', ...Array.from({ length: 10 }, (_, i) => `auto1${i}@guild.example`)]);
+    expect(await ask('zzz')).toEqual([]);
+  });
+
+  it('delete: the requester confirms; another member is refused; an expired button does nothing', async () => {
+    await slash(ADMIN, 'add', [str('name', 'doomed')]);
+    const asked = await slash(ADMIN, 'delete', [str('name', 'doomed')]);
+    const [danger, cancel] = customIds(asked.edit.json);
+    expect(danger).toMatch(new RegExp(`^pop\\|del\\|${ADMIN.id}\\|[0-9a-z]+\\|doomed@guild\\.example$`));
+    expect(cancel).toBe(`pop|cancel|${ADMIN.id}`);
+    expect(asked.text).toContain('"style":4');
+
+    const other = await click(OPERATOR, danger!);
+    const [refusal] = await fake.waitFor(other.token, 1);
+    expect(refusal!.json).toMatchObject({ type: 4, data: { flags: 64 } });
+    expect(JSON.stringify(refusal!.json)).toContain(`Only <@${ADMIN.id}> can use it`);
+
+    const expired = await click(ADMIN, encodeButton({ kind: 'del', requester: ADMIN.id, expires: Math.floor(Date.now() / 1000) - 1, address: 'doomed@guild.example' }));
+    const [late] = await fake.waitFor(expired.token, 1);
+    expect(late!.json).toMatchObject({ type: 7 });
+    expect(JSON.stringify(late!.json)).toContain('This confirmation expired; nothing was deleted');
+    expect(await database.db.selectFrom('mailboxes').select('id').where('name', '=', 'doomed').execute()).toHaveLength(1);
+
+    const confirmed = await click(ADMIN, danger!);
+    const [done] = await fake.waitFor(confirmed.token, 1);
+    expect(done!.json).toMatchObject({ type: 7 });
+    expect(JSON.stringify(done!.json)).toContain('Deleted doomed@guild.example');
+    expect(await database.db.selectFrom('mailboxes').select('id').where('name', '=', 'doomed').execute()).toEqual([]);
+  });
+
+  it('the click re-checks the role: a demoted requester cannot delete', async () => {
+    await slash(ADMIN, 'add', [str('name', 'kept')]);
+    const button = encodeButton({ kind: 'del', requester: OPERATOR.id, expires: Math.floor(Date.now() / 1000) + 60, address: 'kept@guild.example' });
+    const attempt = await click(OPERATOR, button);
+    const [answer] = await fake.waitFor(attempt.token, 1);
+    expect(JSON.stringify(answer!.json)).toContain('`delete` needs the admin role');
+    expect(await database.db.selectFrom('mailboxes').select('id').where('name', '=', 'kept').execute()).toHaveLength(1);
+  });
+
+  it('set my own password: the button opens a modal; weak is refused and changes nothing; strong is set', async () => {
+    const created = await slash(OPERATOR, 'add', [str('name', 'ownpw')]);
+    const own = customIds(created.edit.json).find((c) => c.startsWith('pop|own|'))!;
+    expect(own).toBe(`pop|own|${OPERATOR.id}|ownpw@guild.example`);
+    const opened = await click(OPERATOR, own);
+    const [modal] = await fake.waitFor(opened.token, 1);
+    expect(modal!.json).toMatchObject({ type: 9, data: { custom_id: 'pop|ownm|ownpw@guild.example', title: 'Set my own password' } });
+
+    const before = await dumpTables(database.db);
+    const weak = await submitModal(OPERATOR, 'pop|ownm|ownpw@guild.example', 'password123');
+    expect(weak.callback.json).toEqual({ type: 5, data: { flags: 64 } });
+    expect(weak.text).toContain('too easy to guess');
+    expect(weak.text).not.toContain('password123');
+    expect(await dumpTables(database.db)).toBe(before);
+
+    const strong = await submitModal(OPERATOR, 'pop|ownm|ownpw@guild.example', 'violet-kettle-marsh-harbor');
+    expect(strong.text).toContain('Your password is set');
+    expect(strong.text).not.toContain('violet-kettle-marsh-harbor');
+    expect(await dumpTables(database.db)).not.toBe(before);
+
+    const direct = envelope(2, OPERATOR, { id: '1600000000000000001', name: 'pop', type: 1, options: [{ type: 1, name: 'passwd', options: [str('name', 'ownpw'), { type: BOOLEAN, name: 'own', value: true }] }] });
+    feed(direct.payload);
+    const [directModal] = await fake.waitFor(direct.token, 1);
+    expect(directModal!.json).toMatchObject({ type: 9, data: { custom_id: 'pop|ownm|ownpw' } });
+  });
+
+  it('the plan-limit answer carries "Request more POP accounts", which records a sales request and tells sales', async () => {
+    await makeHostingAccount(core.service, { username: 'tinyco', domains: ['tiny.example'], maxPopAccounts: 1 });
+    const boss: Member = { id: '1400000000000000090', name: 'boss', roles: [], guild: OTHER_GUILD };
+    await grantActor(core.service, { platform: 'discord', workspaceId: OTHER_GUILD, userId: boss.id, userName: boss.name, roleIds: [] }, 'tinyco', 'admin');
+    await slash(boss, 'add', [str('name', 'one')]);
+    const full = await slash(boss, 'add', [str('name', 'two')]);
+    expect(full.text).toContain('Plan limit reached');
+    const more = customIds(full.edit.json).find((c) => c.startsWith('pop|run|'))!;
+    expect(more).toBe('pop|run|plan tiny.example --request');
+    const clicked = await click(boss, more);
+    const [deferred, edited] = await fake.waitFor(clicked.token, 2);
+    expect(deferred!.json).toEqual({ type: 6 });
+    expect(JSON.stringify(edited!.json)).toContain('Request sent to sales');
+    expect(await database.db.selectFrom('sales_requests').selectAll().where('workspace_id', '=', OTHER_GUILD).execute()).toHaveLength(1);
+    await expect.poll(() => fake.received.some((r) => r.path === '/v10/channels/1500000000000000002/messages' && r.body.includes('asks for more POP accounts for tinyco')), { message: JSON.stringify(fake.received.filter((r) => r.path.includes('channels'))) + core.logs.filter((l) => l.includes('discord')).join('') }).toBe(true);
+  });
+
+  it('a DM is refused: popbot works in servers only', async () => {
+    const id = nextId();
+    feed({ id, application_id: APP, type: 2, token: `tok${id}`, version: 1, channel_id: CHANNEL, channel: { id: CHANNEL, type: 1, recipients: [user(ADMIN.id)] }, user: user(ADMIN.id), data: { id: '1', name: 'pop', type: 1, options: [{ type: 1, name: 'list', options: [] }] }, locale: 'en-US', app_permissions: '0', entitlements: [], authorizing_integration_owners: {}, context: 1 });
+    const [reply] = await fake.waitFor(`tok${id}`, 1);
+    expect(JSON.stringify(reply!.json)).toContain('popbot works in servers only');
+  });
+});
+
+describe('Discord: secrets and registration', () => {
+  it('each issued password appears only in the one ephemeral reply to its requester', async () => {
+    const issued: { password: string; token: string }[] = [];
+    for (const [sub, name] of [['add', 'leaky'], ['passwd', 'leaky'], ['add', 'leaky2']] as const) {
+      const { text, token } = await slash(OPERATOR, sub, [str('name', name)]);
+      issued.push({ password: passwordOf(text)!, token });
+    }
+    const logs = core.logs.join('');
+    const tables = await dumpTables(database.db);
+    for (const { password, token } of issued) {
+      expect(password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
+      const carriers = fake.received.filter((r) => r.body.includes(password));
+      expect(carriers).toHaveLength(1);
+      expect(decodeURIComponent(carriers[0]!.path)).toContain(`/${token}/messages/@original`);
+      expect(logs).not.toContain(password);
+      expect(tables).not.toContain(password);
+    }
+    expect(fake.received.filter((r) => r.path.includes('/channels/')).every((r) => !issued.some((i) => r.body.includes(i.password)))).toBe(true);
+    expect(fake.received.some((r) => r.body.includes('violet-kettle-marsh-harbor'))).toBe(false);
+    expect(logs).not.toContain('violet-kettle-marsh-harbor');
+  });
+
+  it('a failed delivery is logged without the request body, so the password does not reach the log', async () => {
+    fake.failing.webhooks = true;
+    try {
+      const { token, payload } = envelope(2, OPERATOR, { id: '1600000000000000001', name: 'pop', type: 1, options: [{ type: 1, name: 'add', options: [str('name', 'lostreply')] }] });
+      feed(payload);
+      const requests = await fake.waitFor(token, 2);
+      const password = passwordOf(requests[1]!.body);
+      expect(password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
+      await expect.poll(() => core.logs.some((l) => l.includes('discord interaction failed'))).toBe(true);
+      expect(core.logs.join('')).not.toContain(password!);
+    } finally {
+      fake.failing.webhooks = false;
+    }
+  });
+
+  it('the registration request carries every subcommand, its typed options and Manage Server', async () => {
+    const result = await registerCommands({ token: 'test-bot-token', applicationId: APP, apiUrl: fake.url }, GUILD);
+    expect(result.scope).toBe(`guild ${GUILD}`);
+    const request = fake.received.filter((r) => r.method === 'PUT').at(-1)!;
+    expect(request.path).toBe(`/v10/applications/${APP}/guilds/${GUILD}/commands`);
+    const [pop] = JSON.parse(request.body) as { name: string; default_member_permissions: string; contexts: number[]; options: { name: string; type: number; options: { name: string; type: number; required?: boolean; autocomplete?: boolean }[] }[] }[];
+    expect(pop!.name).toBe('pop');
+    expect(pop!.default_member_permissions).toBe('32');
+    expect(pop!.contexts).toEqual([0]);
+    const subs = Object.fromEntries(pop!.options.map((o) => [o.name, o]));
+    expect(Object.keys(subs)).toEqual(['help', 'list', 'info', 'add', 'passwd', 'quota', 'delete', 'plan', 'catchall', 'audit', 'grant', 'revoke']);
+    expect(pop!.options.every((o) => o.type === 1)).toBe(true);
+    expect(subs.add!.options).toEqual([expect.objectContaining({ name: 'name', type: 3, required: true, autocomplete: true }), expect.objectContaining({ name: 'quota', type: 3, required: false })]);
+    expect(subs.list!.options.map((o) => [o.name, o.type])).toEqual([['domain', 3], ['page', 4]]);
+    expect(subs.passwd!.options.map((o) => [o.name, o.type])).toEqual([['name', 3], ['own', 5]]);
+    expect(subs.grant!.options.map((o) => [o.name, o.type])).toEqual([['target', 9], ['role', 3]]);
+    expect(subs.revoke!.options.map((o) => [o.name, o.type])).toEqual([['target', 9]]);
+    const global = await registerCommands({ token: 'test-bot-token', applicationId: APP, apiUrl: fake.url });
+    expect(global.scope).toBe('global');
+    expect(fake.received.filter((r) => r.method === 'PUT').at(-1)!.path).toBe(`/v10/applications/${APP}/commands`);
+  });
+});
