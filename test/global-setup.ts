@@ -6,7 +6,8 @@ import { PGlite } from '@electric-sql/pglite';
 import type { TestProject } from 'vitest/node';
 import { migrateToLatest, openDatabase } from '../src/db/database.ts';
 
-export const TEMPLATE_DB = 'popbot_test_template';
+// One per run, so runs sharing a server (a developer's and CI's) never drop each other's template.
+export const TEMPLATE_DB = `popbot_tpl_${process.pid}`;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,7 +31,12 @@ export default async function setup(project: TestProject) {
     await migrateToLatest(database.db);
     await database.close();
     project.provide('database', { kind: 'postgres', adminUrl, template: TEMPLATE_DB });
-    return;
+    return async () => {
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${TEMPLATE_DB} with (force)`);
+      await cleanup.end();
+    };
   }
   const dir = mkdtempSync(join(tmpdir(), 'popbot-snapshot-'));
   const database = await openDatabase({ dataDir: join(dir, 'data') });

@@ -42,7 +42,7 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
     const access = await service.access.resolveAccess(actor, command.name, requestId);
     if (!access.ok) return { command: command.name, reply: errorReply(access.error) };
     const args = parseArgs(command, { words, flags: tokenized.tokens.flags });
-    if (!args.ok) return { command: command.name, reply: errorReply(args.error) };
+    if (!args.ok) return { command: command.name, reply: errorReply(args.error, command) };
     const needed = command.roleFor ? command.roleFor(args.value) : command.minRole;
     const allowed = await service.access.authorize(access.value, command.name, needed);
     if (!allowed.ok) return { command: command.name, reply: errorReply(allowed.error) };

@@ -20,9 +20,14 @@ const TITLES: Partial<Record<DomainError['code'], string>> = {
   USAGE: 'Usage',
 };
 
-/** A domain error as a private reply: the rule and the bad value, plus the one useful next step. */
-export function errorReply(error: DomainError): Reply {
-  const reply: Reply = { tone: 'error', title: TITLES[error.code] ?? 'Invalid input', lines: [describeError(error)], errorCode: error.code };
+/**
+ * A domain error as a private reply: the rule and the bad value, plus the one useful next step.
+ * For a bad argument, the command's usage line and example follow.
+ */
+export function errorReply(error: DomainError, command?: { usage: string; example: string }): Reply {
+  const lines = [describeError(error)];
+  if (command && error.code !== 'USAGE') lines.push(`Usage: ${command.usage}\nExample: ${command.example}`);
+  const reply: Reply = { tone: 'error', title: TITLES[error.code] ?? 'Invalid input', lines, errorCode: error.code };
   if (error.code === 'PLAN_LIMIT_REACHED') {
     reply.actions = [{ id: 'request-more', label: 'Request more POP accounts', command: commandLine('plan', error.domain, '--request'), style: 'primary' }];
   }

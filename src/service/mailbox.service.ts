@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { diskUsedBytes, lockHostingAccount, resetCatchallsTo, type HostingAccountRow } from '../db/hosting.repository.ts';
+import { diskUsedBytes, listDomains, lockHostingAccount, resetCatchallsTo, type HostingAccountRow } from '../db/hosting.repository.ts';
 import {
   countMailboxes,
   deleteMailbox,
@@ -20,7 +20,6 @@ import { checkChosenPassword, generatePassword } from './passwords.ts';
 import type { Secret } from './secret.ts';
 import { resolveDomain, resolveHostingAccount, type AccountSpec, type ResolvedDomain } from './targets.ts';
 import { writeAudit, type Access, type ServiceDeps } from './context.ts';
-import { listDomains } from '../db/hosting.repository.ts';
 
 export const LIST_PAGE_SIZE = 10;
 

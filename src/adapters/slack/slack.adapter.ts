@@ -174,42 +174,33 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
   };
 }
 
-function ownPasswordView(command: string, responseUrl: string) {
-  const address = command.split(' ')[1] ?? '';
+/** A modal with one input block; `meta` rides along in private_metadata (set by us, signed back by Slack). */
+function modal(callbackId: string, meta: object, title: string, submit: string, input: Record<string, unknown>) {
   return {
     type: 'modal' as const,
-    callback_id: OWN_PASSWORD_VIEW,
-    private_metadata: JSON.stringify({ command, responseUrl }),
-    title: { type: 'plain_text' as const, text: 'Set my own password' },
-    submit: { type: 'plain_text' as const, text: 'Set password' },
+    callback_id: callbackId,
+    private_metadata: JSON.stringify(meta),
+    title: { type: 'plain_text' as const, text: title },
+    submit: { type: 'plain_text' as const, text: submit },
     close: { type: 'plain_text' as const, text: 'Cancel' },
-    blocks: [
-      {
-        type: 'input',
-        block_id: 'password',
-        label: { type: 'plain_text' as const, text: `New password for ${address}`.slice(0, 150) },
-        hint: { type: 'plain_text' as const, text: 'At least 10 characters, hard to guess, without the account name or the domain.' },
-        element: { type: 'plain_text_input', action_id: 'value', min_length: 1, max_length: 200 },
-      },
-    ],
+    blocks: [{ type: 'input', ...input }],
   };
 }
 
+function ownPasswordView(command: string, responseUrl: string) {
+  const address = command.split(' ')[1] ?? '';
+  return modal(OWN_PASSWORD_VIEW, { command, responseUrl }, 'Set my own password', 'Set password', {
+    block_id: 'password',
+    label: { type: 'plain_text', text: `New password for ${address}`.slice(0, 150) },
+    hint: { type: 'plain_text', text: 'At least 10 characters, hard to guess, without the account name or the domain.' },
+    element: { type: 'plain_text_input', action_id: 'value', min_length: 1, max_length: 200 },
+  });
+}
+
 function pickerView(responseUrl: string) {
-  return {
-    type: 'modal' as const,
-    callback_id: PICKER_VIEW,
-    private_metadata: JSON.stringify({ responseUrl }),
-    title: { type: 'plain_text' as const, text: 'New password' },
-    submit: { type: 'plain_text' as const, text: 'Set new password' },
-    close: { type: 'plain_text' as const, text: 'Cancel' },
-    blocks: [
-      {
-        type: 'input',
-        block_id: 'account',
-        label: { type: 'plain_text' as const, text: 'Account' },
-        element: { type: 'external_select', action_id: PICKER_ACTION, min_query_length: 0, placeholder: { type: 'plain_text' as const, text: 'Start typing a name' } },
-      },
-    ],
-  };
+  return modal(PICKER_VIEW, { responseUrl }, 'New password', 'Set new password', {
+    block_id: 'account',
+    label: { type: 'plain_text', text: 'Account' },
+    element: { type: 'external_select', action_id: PICKER_ACTION, min_query_length: 0, placeholder: { type: 'plain_text', text: 'Start typing a name' } },
+  });
 }
