@@ -9,9 +9,6 @@ import { createHttpServer } from './adapters/http/http.server.ts';
 import { runInteractive, runOneShot } from './adapters/console/console.adapter.ts';
 import { PROVISIONING_USAGE, runProvisioning } from './adapters/console/provisioning.cli.ts';
 import { terminalIO } from './adapters/console/terminal.ts';
-import { createSlackAdapter } from './adapters/slack/slack.adapter.ts';
-import { createDiscordAdapter } from './adapters/discord/discord.adapter.ts';
-import { registerCommands } from './adapters/discord/register.ts';
 
 const USAGE = [
   'popbot                 interactive console (and the HTTP server)',
@@ -74,7 +71,8 @@ async function main(argv: string[]): Promise<number> {
     return code;
   }
 
-  const slack = config.slack ? await createSlackAdapter({ dispatcher: core.dispatcher, logger, settings: config.slack }) : undefined;
+  // Chat adapters load only when configured: a one-shot command stays quick to start.
+  const slack = config.slack ? await (await import('./adapters/slack/slack.adapter.ts')).createSlackAdapter({ dispatcher: core.dispatcher, logger, settings: config.slack }) : undefined;
   const server: Server = createHttpServer({ isHealthy: () => isReachable(core.database.db), registry, handlers: slack ? [slack.httpHandler] : [] });
   const listening = await new Promise<boolean>((resolve) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
@@ -92,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
   if (slack && !listening && !config.slack?.appToken) logger.error('Slack HTTP mode needs the HTTP server: set PORT to a free port');
   await slack?.start();
   if (slack) logger.info({ mode: config.slack?.appToken ? 'socket' : 'http' }, 'Slack connected');
-  const discord = config.discord ? createDiscordAdapter({ dispatcher: core.dispatcher, logger, settings: config.discord }) : undefined;
+  const discord = config.discord ? (await import('./adapters/discord/discord.adapter.ts')).createDiscordAdapter({ dispatcher: core.dispatcher, logger, settings: config.discord }) : undefined;
   if (discord) {
     await discord.start();
     logger.info('Discord connected');
@@ -135,6 +133,7 @@ async function discordCommand(config: ReturnType<typeof loadConfig>, argv: strin
     process.stderr.write('Set DISCORD_TOKEN and DISCORD_APPLICATION_ID to register the commands.\n');
     return 78;
   }
+  const { registerCommands } = await import('./adapters/discord/register.ts');
   const result = await registerCommands(config.discord, guild);
   process.stdout.write(`✔ Registered /pop (${result.scope}) with ${result.subcommands.length} subcommands: ${result.subcommands.join(', ')}\n`);
   if (!guild) process.stdout.write('  Global commands can take a while to appear; use --guild <id> while developing.\n');

@@ -20,6 +20,10 @@ afterAll(async () => database?.close());
 const count = async () => (await database.db.selectFrom('mailboxes').select('id').execute()).length;
 
 describe('the plan limit holds under concurrency (SPEC §3)', () => {
+  it('runs on real PostgreSQL where CI promises it', () => {
+    if (process.env.CI === 'true') expect(onPostgres(), 'CI must set TEST_DATABASE_URL').toBe(true);
+  });
+
   it('concurrent adds in one process never pass the limit', async () => {
     const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => core.dispatcher.run(CONSOLE_ACTOR, `add solo${i}`)));
     expect(replies.filter((r) => !r.errorCode)).toHaveLength(10);
