@@ -294,6 +294,19 @@ describe('Discord: secrets and registration', () => {
     }
   });
 
+  it('npm run discord:register -- --guild ID registers through the CLI and prints what it did', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { join } = await import('node:path');
+    const run = promisify(execFile);
+    const bin = join(import.meta.dirname, '../../bin/popbot.js');
+    const { stdout } = await run(process.execPath, [bin, 'discord', 'register', '--guild', GUILD], {
+      env: { PATH: process.env.PATH, DISCORD_TOKEN: 'cli-token', DISCORD_APPLICATION_ID: APP, DISCORD_API_URL: fake.url },
+    });
+    expect(stdout).toContain(`Registered /pop (guild ${GUILD}) with 12 subcommands: help, list, info, add, passwd, quota, delete, plan, catchall, audit, grant, revoke`);
+    expect(fake.received.filter((r) => r.method === 'PUT').at(-1)!.path).toBe(`/v10/applications/${APP}/guilds/${GUILD}/commands`);
+  });
+
   it('the registration request carries every subcommand, its typed options and Manage Server', async () => {
     const result = await registerCommands({ token: 'test-bot-token', applicationId: APP, apiUrl: fake.url }, GUILD);
     expect(result.scope).toBe(`guild ${GUILD}`);

@@ -10,6 +10,8 @@ export type Recorded = { path: string; body: string; at: number };
  */
 export async function startFakeSlack() {
   const received: Recorded[] = [];
+  /** Where apps.connections.open sends Socket Mode clients. */
+  const socketMode = { url: '' };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
@@ -19,6 +21,8 @@ export async function startFakeSlack() {
       res.writeHead(200, { 'content-type': 'application/json' });
       if (path.startsWith('/api/auth.test')) {
         res.end(JSON.stringify({ ok: true, url: 'https://acme.slack.test/', team: 'Acme', user: 'popbot', team_id: 'T_ACME', user_id: 'U_BOT', bot_id: 'B_BOT' }));
+      } else if (path.startsWith('/api/apps.connections.open')) {
+        res.end(JSON.stringify({ ok: true, url: socketMode.url }));
       } else if (path.startsWith('/api/views.open')) {
         res.end(JSON.stringify({ ok: true, view: { id: 'V1' } }));
       } else if (path.startsWith('/api/chat.postMessage')) {
@@ -34,6 +38,7 @@ export async function startFakeSlack() {
   return {
     url,
     received,
+    socketMode,
     responseUrl: (id: string) => `${url}/response/${id}`,
     responsesTo,
     apiCalls: (method: string) => received.filter((r) => r.path.startsWith(`/api/${method}`)),

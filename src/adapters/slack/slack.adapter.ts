@@ -61,11 +61,12 @@ function boltLogger(logger: Logger): BoltLogger {
 export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger: Logger; settings: SlackSettings }) {
   const { dispatcher, logger, settings } = deps;
   const log = logger.child({ component: 'slack' });
-  const receiver = settings.appToken
-    ? new SocketModeReceiver({ appToken: settings.appToken, logger: boltLogger(logger) })
-    : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, logger: boltLogger(logger) });
   const apiUrl = settings.apiUrl ? settings.apiUrl.replace(/\/?$/, '/') : undefined;
-  const app = new App({ token: settings.botToken, receiver, logger: boltLogger(logger), deferInitialization: true, clientOptions: apiUrl ? { slackApiUrl: apiUrl } : undefined });
+  const clientOptions = apiUrl ? { slackApiUrl: apiUrl } : undefined;
+  const receiver = settings.appToken
+    ? new SocketModeReceiver({ appToken: settings.appToken, logger: boltLogger(logger), installerOptions: { clientOptions } })
+    : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, logger: boltLogger(logger) });
+  const app = new App({ token: settings.botToken, receiver, logger: boltLogger(logger), deferInitialization: true, clientOptions });
   await app.init();
 
   app.error(async (error) => {
