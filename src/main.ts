@@ -7,7 +7,7 @@ import { isReachable } from './db/database.ts';
 import { createMetrics } from './adapters/http/metrics.ts';
 import { createHttpServer } from './adapters/http/http.server.ts';
 import { runInteractive, runOneShot } from './adapters/console/console.adapter.ts';
-import { PROVISIONING_USAGE, runProvisioning } from './adapters/console/provisioning.cli.ts';
+import { PROVISIONING_USAGE, isProvisioningCommand, runProvisioning } from './adapters/console/provisioning.cli.ts';
 import { terminalIO } from './adapters/console/terminal.ts';
 
 const USAGE = [
@@ -19,11 +19,16 @@ const USAGE = [
   ...PROVISIONING_USAGE,
 ];
 
-async function main(argv: string[]): Promise<number> {
+/** Runs one mode; resolves to an exit code, or to 'serving' while servers keep the process alive. */
+async function main(argv: string[]): Promise<number | 'serving'> {
   const mode = argv.length === 0 ? 'interactive' : argv[0] === 'pop' ? 'oneshot' : argv[0] === 'serve' ? 'serve' : argv[0] === 'migrate' ? 'migrate' : 'provision';
   if (argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
     process.stdout.write(`${USAGE.join('\n')}\n`);
     return 0;
+  }
+  if (mode === 'provision' && argv[0] !== 'discord' && !isProvisioningCommand(argv)) {
+    process.stderr.write(`Unknown command: popbot ${argv.join(' ')}\n\n${USAGE.join('\n')}\n`);
+    return 2;
   }
   let config;
   try {
@@ -64,11 +69,7 @@ async function main(argv: string[]): Promise<number> {
     const code = mode === 'oneshot' ? await runOneShot(core.dispatcher, io, argv.slice(1)) : await runProvisioning(core.service, io, argv);
     io.close();
     await core.database.close();
-    if (code === null) {
-      process.stderr.write(`Unknown command: popbot ${argv.join(' ')}\n\n${USAGE.join('\n')}\n`);
-      return 2;
-    }
-    return code;
+    return code ?? 2;
   }
 
   // Chat adapters load only when configured: a one-shot command stays quick to start.
@@ -119,7 +120,7 @@ async function main(argv: string[]): Promise<number> {
     ]);
     await stop();
   }
-  return 0;
+  return 'serving';
 }
 
 async function discordCommand(config: ReturnType<typeof loadConfig>, argv: string[]): Promise<number> {
@@ -142,8 +143,8 @@ async function discordCommand(config: ReturnType<typeof loadConfig>, argv: strin
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code !== 0 || process.argv[2] !== undefined) process.exitCode = code;
-    if (process.argv[2] !== 'serve' && process.argv.length > 2) setImmediate(() => process.exit(code));
+    // Open handles (pool timers, PGlite) must not keep a finished command alive.
+    if (code !== 'serving') process.exit(code);
   },
   (error) => {
     process.stderr.write(`popbot could not start: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -27,11 +27,16 @@ const OPTIONS = {
   'password-stdin': { type: 'boolean' },
 } as const;
 
+const TWO_WORD = ['plan create', 'plan list', 'account create', 'account passwd', 'account list', 'domain add'];
+const ONE_WORD = ['bind', 'unbind', 'bindings'];
+
+/** Whether the words name a provisioning command (checked before the database is opened). */
+export const isProvisioningCommand = (argv: string[]) => TWO_WORD.includes(argv.slice(0, 2).join(' ')) || ONE_WORD.includes(argv[0] ?? '');
+
 /** Provisioning that has no place in chat. Returns the exit code, or null when the words are not a provisioning command. */
 export async function runProvisioning(service: PopService, io: ConsoleIO, argv: string[]): Promise<number | null> {
   const key = argv.slice(0, 2).join(' ');
-  const known = ['plan create', 'plan list', 'account create', 'account passwd', 'account list', 'domain add'];
-  if (!known.includes(key) && !['bind', 'unbind', 'bindings'].includes(argv[0] ?? '')) return null;
+  if (!isProvisioningCommand(argv)) return null;
 
   let parsed;
   try {
@@ -67,7 +72,7 @@ export async function runProvisioning(service: PopService, io: ConsoleIO, argv: 
     return line ? new Secret(line) : undefined;
   };
 
-  switch (argv[0] === 'bind' || argv[0] === 'unbind' || argv[0] === 'bindings' ? argv[0] : key) {
+  switch (ONE_WORD.includes(argv[0] ?? '') ? argv[0] : key) {
     case 'plan create': {
       const name = positionals[2];
       const accounts = Number(values.accounts);
