@@ -75,18 +75,18 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
   };
 
   async function runOne(actor: Actor, input: CommandInput, options: DispatchOptions): Promise<Reply> {
-      const started = performance.now();
-      let command = 'unknown';
-      let reply: Reply;
-      try {
-        ({ command, reply } = await dispatch(actor, input, options));
-      } catch (error) {
-        const ref = randomUUID().slice(0, 8);
-        logger.error({ err: error, ref, platform: actor.platform, actor: actor.userId }, 'command failed');
-        reply = internalErrorReply(ref);
-      }
-      metrics?.observe(command, reply.errorCode ?? 'ok', (performance.now() - started) / 1000);
-      return reply;
+    const started = performance.now();
+    let command = 'unknown';
+    let reply: Reply;
+    try {
+      ({ command, reply } = await dispatch(actor, input, options));
+    } catch (error) {
+      const ref = randomUUID().slice(0, 8);
+      logger.error({ err: error, ref, platform: actor.platform, actor: actor.userId }, 'command failed');
+      reply = internalErrorReply(ref);
+    }
+    metrics?.observe(command, reply.errorCode ?? 'ok', (performance.now() - started) / 1000);
+    return reply;
   }
 }
 
