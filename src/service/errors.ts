@@ -89,11 +89,7 @@ export function describeError(e: DomainError): string {
     case 'ACCOUNT_EXISTS':
       return `POP account ${show(e.address)} already exists; nothing was changed.`;
     case 'MAIN_ACCOUNT_PROTECTED':
-      return e.action === 'add'
-        ? `${show(e.login)} is the Main Account's login; choose another name.`
-        : e.action === 'passwd'
-          ? `${show(e.login)} is the Main Account: its password is the control-panel password. Change it in the control panel.`
-          : `${show(e.login)} is the Main Account: it cannot be ${e.action === 'delete' ? 'deleted' : 'given another quota'} from chat; it always exists and uses the hosting account's disk quota.`;
+      return `${show(e.login)} ${MAIN_ACCOUNT_REASONS[e.action]}`;
     case 'PLAN_LIMIT_REACHED':
       return `Plan limit reached: plan "${e.plan}" of ${e.account} allows ${e.limit} POP account${e.limit === 1 ? '' : 's'}, and all are in use. Delete one, or request more POP accounts.`;
     case 'RATE_LIMITED':
@@ -122,6 +118,13 @@ export function describeError(e: DomainError): string {
       return `Invalid ${e.what} ${show(e.value)}: ${e.rule}.`;
   }
 }
+
+const MAIN_ACCOUNT_REASONS: Record<Extract<DomainError, { code: 'MAIN_ACCOUNT_PROTECTED' }>['action'], string> = {
+  add: "is the Main Account's login; choose another name.",
+  passwd: 'is the Main Account: its password is the control-panel password. Change it in the control panel.',
+  delete: "is the Main Account: it cannot be deleted from chat; it always exists and uses the hosting account's disk quota.",
+  quota: "is the Main Account: it cannot be given another quota from chat; it always exists and uses the hosting account's disk quota.",
+};
 
 const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
 const capitalize = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);

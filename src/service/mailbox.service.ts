@@ -9,6 +9,7 @@ import {
   findMailboxAddresses,
   insertMailbox,
   listMailboxes,
+  type MailboxRow,
   setMailboxPassword,
   setMailboxQuota,
   usageOf,
@@ -16,7 +17,7 @@ import {
 import { countRateLimitHit } from '../db/access.repository.ts';
 import { fail, guard, type Result } from './errors.ts';
 import { loginsOf } from './names.ts';
-import { checkChosenPassword, generatePassword } from './passwords.ts';
+import { generatePassword, requireStrongPassword } from './passwords.ts';
 import type { Secret } from './secret.ts';
 import { resolveDomain, resolveHostingAccount, type AccountSpec, type ResolvedDomain } from './targets.ts';
 import { writeAudit, type Access, type ServiceDeps } from './context.ts';
@@ -107,8 +108,21 @@ export function createMailboxService(deps: ServiceDeps) {
     return mailbox!;
   }
 
-  const toView = (m: Awaited<ReturnType<typeof findMailbox>> & {}): MailboxView => ({
-    address: `${m.name}@${m.domain}`,
+  /** The POP account a change is about; the Main Account is refused with the reason. */
+  async function findChangeable(access: Access, spec: AccountSpec, action: 'passwd' | 'quota' | 'delete') {
+    const domain = await resolveDomain(db, access, spec.domain);
+    if (isMainName(domain, spec.name)) fail({ code: 'MAIN_ACCOUNT_PROTECTED', action, login: spec.name });
+    const mailbox = await findExisting(domain, spec.name);
+    return { domain, mailbox, address: addressOf(mailbox) };
+  }
+
+  const logChange = (access: Access, command: string, target: string, message: string) =>
+    logger.info({ command, actor: access.actor.userId, target, requestId: access.requestId }, message);
+
+  const addressOf = (m: MailboxRow) => `${m.name}@${m.domain}`;
+
+  const toView = (m: MailboxRow): MailboxView => ({
+    address: addressOf(m),
     logins: loginsOf(m.name, m.domain),
     quotaMb: m.quotaMb,
     usedBytes: m.usedBytes,
@@ -184,7 +198,7 @@ export function createMailboxService(deps: ServiceDeps) {
           if (id === 0) fail({ code: 'ACCOUNT_EXISTS', address });
           await writeAudit(trx, deps, access.actor, access.requestId, { command: 'add', target: address, outcome: 'ok', detail: `quota ${quotaMb} MB`, hostingAccountId: hosting.id });
         });
-        logger.info({ command: 'add', actor: access.actor.userId, target: address, requestId: access.requestId }, 'mailbox created');
+        logChange(access, 'add', address, 'mailbox created');
         return { address, logins: loginsOf(spec.name, domain.domain), password, pop3: settings.pop3, quotaMb };
       });
       return auditRejection(access, 'add', address, hostingAccountId, result);
@@ -195,15 +209,11 @@ export function createMailboxService(deps: ServiceDeps) {
       let hostingAccountId: number | null = null;
       let address = spec.name;
       const result = await guard(async () => {
-        const domain = await resolveDomain(db, access, spec.domain);
-        hostingAccountId = domain.hostingAccountId;
-        if (isMainName(domain, spec.name)) fail({ code: 'MAIN_ACCOUNT_PROTECTED', action: 'passwd', login: spec.name });
-        const mailbox = await findExisting(domain, spec.name);
-        address = `${mailbox.name}@${mailbox.domain}`;
-        if (spec.chosen) {
-          const reasons = checkChosenPassword(spec.chosen, { name: mailbox.name, domain: mailbox.domain });
-          if (reasons.length > 0) fail({ code: 'WEAK_PASSWORD', reasons });
-        }
+        const changeable = await findChangeable(access, spec, 'passwd');
+        const { mailbox } = changeable;
+        hostingAccountId = mailbox.hostingAccountId;
+        address = changeable.address;
+        if (spec.chosen) requireStrongPassword(spec.chosen, { name: mailbox.name, domain: mailbox.domain });
         const password = spec.chosen ?? generatePassword(random);
         const passwordHash = await hasher.hash(password);
         await db.transaction().execute(async (trx) => {
@@ -217,7 +227,7 @@ export function createMailboxService(deps: ServiceDeps) {
             hostingAccountId: mailbox.hostingAccountId,
           });
         });
-        logger.info({ command: 'passwd', actor: access.actor.userId, target: address, requestId: access.requestId }, 'password changed');
+        logChange(access, 'passwd', address, 'password changed');
         return { address, logins: loginsOf(mailbox.name, mailbox.domain), password, pop3: settings.pop3, chosen: spec.chosen !== undefined };
       });
       return auditRejection(access, 'passwd', address, hostingAccountId, result);
@@ -225,11 +235,8 @@ export function createMailboxService(deps: ServiceDeps) {
 
     async setQuota(access: Access, spec: AccountSpec & { quotaMb: number; quotaInput: string }): Promise<Result<{ address: string; fromMb: number; toMb: number }>> {
       return guard(async () => {
-        const domain = await resolveDomain(db, access, spec.domain);
-        if (isMainName(domain, spec.name)) fail({ code: 'MAIN_ACCOUNT_PROTECTED', action: 'quota', login: spec.name });
-        const mailbox = await findExisting(domain, spec.name);
+        const { domain, mailbox, address } = await findChangeable(access, spec, 'quota');
         checkQuota(domain.hostingAccount, spec.quotaMb, spec.quotaInput);
-        const address = `${mailbox.name}@${mailbox.domain}`;
         await db.transaction().execute(async (trx) => {
           await setMailboxQuota(trx, mailbox.id, spec.quotaMb);
           await writeAudit(trx, deps, access.actor, access.requestId, {
@@ -240,7 +247,7 @@ export function createMailboxService(deps: ServiceDeps) {
             hostingAccountId: mailbox.hostingAccountId,
           });
         });
-        logger.info({ command: 'quota', actor: access.actor.userId, target: address, requestId: access.requestId }, 'quota changed');
+        logChange(access, 'quota', address, 'quota changed');
         return { address, fromMb: mailbox.quotaMb, toMb: spec.quotaMb };
       });
     },
@@ -248,19 +255,14 @@ export function createMailboxService(deps: ServiceDeps) {
     /** Checks that an account can be deleted, without deleting it: the question before the confirmation. */
     async checkDeletable(access: Access, spec: AccountSpec): Promise<Result<MailboxView>> {
       return guard(async () => {
-        const domain = await resolveDomain(db, access, spec.domain);
-        if (isMainName(domain, spec.name)) fail({ code: 'MAIN_ACCOUNT_PROTECTED', action: 'delete', login: spec.name });
-        return toView(await findExisting(domain, spec.name));
+        return toView((await findChangeable(access, spec, 'delete')).mailbox);
       });
     },
 
     /** Deletes a POP account; catch-alls that pointed at it fall back to the Main Account. */
     async remove(access: Access, spec: AccountSpec): Promise<Result<{ address: string; catchallsReset: string[] }>> {
       return guard(async () => {
-        const domain = await resolveDomain(db, access, spec.domain);
-        if (isMainName(domain, spec.name)) fail({ code: 'MAIN_ACCOUNT_PROTECTED', action: 'delete', login: spec.name });
-        const mailbox = await findExisting(domain, spec.name);
-        const address = `${mailbox.name}@${mailbox.domain}`;
+        const { mailbox, address } = await findChangeable(access, spec, 'delete');
         const catchallsReset = await db.transaction().execute(async (trx) => {
           const reset = await resetCatchallsTo(trx, mailbox.id);
           await deleteMailbox(trx, mailbox.id);
@@ -274,7 +276,7 @@ export function createMailboxService(deps: ServiceDeps) {
           });
           return reset;
         });
-        logger.info({ command: 'delete', actor: access.actor.userId, target: address, requestId: access.requestId }, 'mailbox deleted');
+        logChange(access, 'delete', address, 'mailbox deleted');
         return { address, catchallsReset };
       });
     },

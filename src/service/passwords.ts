@@ -3,6 +3,7 @@ import argon2 from 'argon2';
 import { zxcvbn, zxcvbnOptions } from '@zxcvbn-ts/core';
 import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
 import * as zxcvbnEn from '@zxcvbn-ts/language-en';
+import { fail } from './errors.ts';
 import { Secret } from './secret.ts';
 
 /** A source of uniform random integers in [0, max). Production uses the OS CSPRNG. */
@@ -63,6 +64,12 @@ export function checkChosenPassword(password: Secret, context: { name: string; d
     if (score < MIN_PASSWORD_SCORE) reasons.push(`it is too easy to guess (strength ${score} of 4; at least ${MIN_PASSWORD_SCORE} needed): use more unrelated words or characters`);
   }
   return reasons;
+}
+
+/** Fails with WEAK_PASSWORD (rolling back whatever is under way) when a chosen password breaks a rule. */
+export function requireStrongPassword(password: Secret, context: { name: string; domain: string }): void {
+  const reasons = checkChosenPassword(password, context);
+  if (reasons.length > 0) fail({ code: 'WEAK_PASSWORD', reasons });
 }
 
 /** Hashes and verifies passwords in the exact form Dovecot reads. */

@@ -14,7 +14,7 @@ import { deleteBinding, insertBinding, listBindings } from '../db/access.reposit
 import type { Platform } from '../db/schema.ts';
 import { fail, guard, type Result } from './errors.ts';
 import { isValidDomain, isValidUsername, normalizeDomain } from './names.ts';
-import { checkChosenPassword, generatePassword } from './passwords.ts';
+import { generatePassword, requireStrongPassword } from './passwords.ts';
 import type { Secret } from './secret.ts';
 import { CONSOLE_ACTOR, writeAudit, type ServiceDeps } from './context.ts';
 
@@ -55,7 +55,10 @@ export function createProvisioningService(deps: ServiceDeps) {
       });
     },
 
-    listPlans: () => listPlans(db),
+    async listPlans(): Promise<PlanSpec[]> {
+      const plans = await listPlans(db);
+      return plans.map((p) => ({ name: p.name, maxPopAccounts: p.max_pop_accounts, diskQuotaMb: p.disk_quota_mb, defaultQuotaMb: p.default_quota_mb }));
+    },
 
     /**
      * Creates a hosting account with its Main Account (login = username) and its domains.
@@ -73,10 +76,7 @@ export function createProvisioningService(deps: ServiceDeps) {
         if (await findHostingAccountByUsername(db, username)) fail({ code: 'ALREADY_EXISTS', what: 'hosting account', value: username });
         const domains = spec.domains.map(checkDomain);
         for (const domain of domains) if (await findDomain(db, domain)) fail({ code: 'ALREADY_EXISTS', what: 'domain', value: domain });
-        if (spec.password) {
-          const reasons = checkChosenPassword(spec.password, { name: username, domain: domains[0] ?? username });
-          if (reasons.length > 0) fail({ code: 'WEAK_PASSWORD', reasons });
-        }
+        if (spec.password) requireStrongPassword(spec.password, { name: username, domain: domains[0] ?? username });
         const password = spec.password ?? generatePassword(random);
         const passwordHash = await hasher.hash(password);
         await db.transaction().execute(async (trx) => {
@@ -95,10 +95,7 @@ export function createProvisioningService(deps: ServiceDeps) {
     async setHostingAccountPassword(username: string, password: Secret | undefined, requestId: string): Promise<Result<{ username: string; password: Secret; generated: boolean }>> {
       return guard(async () => {
         const account = await hostingAccountByUsername(username);
-        if (password) {
-          const reasons = checkChosenPassword(password, { name: account.username, domain: account.username });
-          if (reasons.length > 0) fail({ code: 'WEAK_PASSWORD', reasons });
-        }
+        if (password) requireStrongPassword(password, { name: account.username, domain: account.username });
         const secret = password ?? generatePassword(random);
         const hash = await hasher.hash(secret);
         await db.transaction().execute(async (trx) => {
@@ -139,7 +136,11 @@ export function createProvisioningService(deps: ServiceDeps) {
       });
     },
 
-    listBindings: () => listBindings(db),
+    /** Which workspace is bound to which hosting account; `username` null means every one. */
+    async listBindings(): Promise<{ platform: Platform; workspaceId: string; username: string | null }[]> {
+      const bindings = await listBindings(db);
+      return bindings.map((b) => ({ platform: b.platform, workspaceId: b.workspace_id, username: b.username }));
+    },
 
     /** On an empty embedded database: a labelled demo hosting account so `pop add scott 10MB` works at once. */
     async ensureDemo(requestId: string): Promise<{ username: string; password: Secret; domain: string } | null> {

@@ -86,7 +86,7 @@ export async function runProvisioning(service: PopService, io: ConsoleIO, argv: 
     }
     case 'plan list': {
       const plans = await service.provisioning.listPlans();
-      io.out(plans.map((p) => `${p.name}: ${p.max_pop_accounts} POP accounts, ${formatMb(p.disk_quota_mb)} disk, ${formatMb(p.default_quota_mb)} default quota`).join('\n') || 'No plans yet.');
+      io.out(plans.map((p) => `${p.name}: ${p.maxPopAccounts} POP accounts, ${formatMb(p.diskQuotaMb)} disk, ${formatMb(p.defaultQuotaMb)} default quota`).join('\n') || 'No plans yet.');
       return 0;
     }
     case 'account create': {
@@ -129,7 +129,7 @@ export async function runProvisioning(service: PopService, io: ConsoleIO, argv: 
     }
     default: {
       const bindings = await service.provisioning.listBindings();
-      io.out(bindings.map((b) => `${b.platform} ${b.workspace_id} → ${b.username ?? '* (every hosting account)'}`).join('\n') || 'No bindings yet.');
+      io.out(bindings.map((b) => `${b.platform} ${b.workspaceId} → ${b.username ?? '* (every hosting account)'}`).join('\n') || 'No bindings yet.');
       return 0;
     }
   }
