@@ -7,6 +7,7 @@ import { isReachable } from './db/database.ts';
 import { createMetrics } from './adapters/http/metrics.ts';
 import { createHttpServer } from './adapters/http/http.server.ts';
 import { runInteractive, runOneShot } from './adapters/console/console.adapter.ts';
+import { renderDemoNotice } from './adapters/console/render.ts';
 import { PROVISIONING_USAGE, isProvisioningCommand, runProvisioning } from './adapters/console/provisioning.cli.ts';
 import { terminalIO } from './adapters/console/terminal.ts';
 
@@ -40,7 +41,10 @@ async function main(argv: string[]): Promise<number | 'serving'> {
     }
     throw error;
   }
-  if (argv[0] === 'discord') return discordCommand(config, argv.slice(1));
+  if (argv[0] === 'discord') {
+    const { runRegister } = await import('./adapters/discord/register.ts');
+    return runRegister(config.discord, argv.slice(1), { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) });
+  }
   const logger = createLogger({ level: config.logLevel ?? (mode === 'serve' ? 'info' : 'warn'), pretty: Boolean(process.stderr.isTTY) });
   const { registry, commandMetrics } = createMetrics();
   const core = await buildCore(config, { logger, metrics: commandMetrics });
@@ -54,15 +58,7 @@ async function main(argv: string[]): Promise<number | 'serving'> {
   }
   if (core.database.kind === 'embedded') {
     const demo = await core.service.provisioning.ensureDemo(randomUUID().slice(0, 8));
-    if (demo) {
-      notice(
-        [
-          `• New embedded database in ${core.database.location}: created the DEMO hosting account "${demo.username}" with domain ${demo.domain} (plan Demo: 10 POP accounts, 1 GB).`,
-          `  Main Account login: ${demo.username}  control-panel password (shown once): ${demo.password.reveal()}`,
-          '  Try: pop add scott 10MB',
-        ].join('\n'),
-      );
-    }
+    if (demo) notice(renderDemoNotice(demo, core.database.location));
   }
 
   if (mode === 'oneshot' || mode === 'provision') {
@@ -121,24 +117,6 @@ async function main(argv: string[]): Promise<number | 'serving'> {
     await stop();
   }
   return 'serving';
-}
-
-async function discordCommand(config: ReturnType<typeof loadConfig>, argv: string[]): Promise<number> {
-  const guildAt = argv.indexOf('--guild');
-  const guild = guildAt >= 0 ? argv[guildAt + 1] : undefined;
-  if (argv[0] !== 'register' || (guildAt >= 0 && !/^\d{5,25}$/.test(guild ?? ''))) {
-    process.stderr.write('Usage: popbot discord register [--guild <guild id>]\n');
-    return 2;
-  }
-  if (!config.discord) {
-    process.stderr.write('Set DISCORD_TOKEN and DISCORD_APPLICATION_ID to register the commands.\n');
-    return 78;
-  }
-  const { registerCommands } = await import('./adapters/discord/register.ts');
-  const result = await registerCommands(config.discord, guild);
-  process.stdout.write(`✔ Registered /pop (${result.scope}) with ${result.subcommands.length} subcommands: ${result.subcommands.join(', ')}\n`);
-  if (!guild) process.stdout.write('  Global commands can take a while to appear; use --guild <id> while developing.\n');
-  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,4 +1,5 @@
 import type { Reply } from '../../commands/reply.ts';
+import type { Secret } from '../../service/secret.ts';
 
 const MARK: Record<Reply['tone'], string> = { success: '✔', info: '•', error: '✖', confirm: '?' };
 
@@ -33,4 +34,13 @@ export function renderReply(reply: Reply): string {
     for (const a of followUps) out.push(`  ${a.label}: pop ${a.command}`);
   }
   return out.join('\n');
+}
+
+/** What a new embedded database says on screen: the demo account, its control-panel password once, what to try. */
+export function renderDemoNotice(demo: { username: string; password: Secret; domain: string }, location: string): string {
+  return [
+    `• New embedded database in ${location}: created the DEMO hosting account "${demo.username}" with domain ${demo.domain} (plan Demo: 10 POP accounts, 1 GB).`,
+    `  Main Account login: ${demo.username}  control-panel password (shown once): ${demo.password.reveal()}`,
+    '  Try: pop add scott 10MB',
+  ].join('\n');
 }

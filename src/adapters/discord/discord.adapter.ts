@@ -43,14 +43,17 @@ function actorOf(interaction: Interaction & { guildId: string }): Actor {
   return { platform: 'discord', workspaceId: interaction.guildId, userId: interaction.user.id, userName: interaction.user.username, roleIds: roles };
 }
 
-const privately = (reply: Reply, requester: string) => renderMessage(reply, requester);
-
 /** What may be logged of a failure: a DiscordAPIError carries the request body, which can hold a password. */
 function safeError(error: unknown) {
   const e = error as { name?: string; message?: string; status?: number; method?: string; code?: number | string; stack?: string };
   return { name: e.name, message: e.message, status: e.status, method: e.method, code: e.code, stack: e.stack };
 }
-const withoutFlags = ({ flags: _flags, ...rest }: ReturnType<typeof renderMessage>) => rest;
+
+/** A reply for editing a response that is already ephemeral (edits take no flags). */
+const renderEdit = (reply: Reply, requester: string) => {
+  const { flags: _flags, ...edit } = renderMessage(reply, requester);
+  return edit;
+};
 const notice = (title: string, line?: string): Reply => ({ tone: 'info', title, lines: line ? [line] : undefined });
 
 /**
@@ -114,7 +117,7 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
     // Hashing and the database may take more than Discord's 3 s: defer first, privately.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const reply = await dispatcher.run(actorOf(interaction), toCommandInput(subcommand, values));
-    await interaction.editReply(withoutFlags(privately(reply, interaction.user.id)));
+    await interaction.editReply(renderEdit(reply, interaction.user.id));
     await announce(reply);
   }
 
@@ -127,27 +130,27 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
 
   async function onButton(interaction: ButtonInteraction & { guildId: string }) {
     const state = decodeButton(interaction.customId);
-    if (!state) return interaction.reply({ ...privately(notice('This button is out of date.'), interaction.user.id) });
+    if (!state) return interaction.reply(renderMessage(notice('This button is out of date.'), interaction.user.id));
     if (state.kind !== 'run' && state.requester !== interaction.user.id) {
-      return interaction.reply(privately(notice('Not your button', `Only <@${state.requester}> can use it.`), interaction.user.id));
+      return interaction.reply(renderMessage(notice('Not your button', `Only <@${state.requester}> can use it.`), interaction.user.id));
     }
     switch (state.kind) {
       case 'cancel':
-        return interaction.update(withoutFlags(privately(notice('Cancelled; nothing changed.'), interaction.user.id)));
+        return interaction.update(renderEdit(notice('Cancelled; nothing changed.'), interaction.user.id));
       case 'own':
         return interaction.showModal(ownPasswordModal(state.address));
       case 'del': {
         if (Date.now() / 1000 > state.expires) {
-          return interaction.update(withoutFlags(privately(notice('This confirmation expired; nothing was deleted.', `Run /pop delete ${state.address} again.`), interaction.user.id)));
+          return interaction.update(renderEdit(notice('This confirmation expired; nothing was deleted.', `Run /pop delete ${state.address} again.`), interaction.user.id));
         }
         const reply = await dispatcher.run(actorOf(interaction), { words: ['delete', state.address], flags: { yes: true } });
-        await interaction.update(withoutFlags(privately(reply, interaction.user.id)));
+        await interaction.update(renderEdit(reply, interaction.user.id));
         return announce(reply);
       }
       case 'run': {
         await interaction.deferUpdate();
         const reply = await dispatcher.run(actorOf(interaction), state.command);
-        await interaction.editReply(withoutFlags(privately(reply, interaction.user.id)));
+        await interaction.editReply(renderEdit(reply, interaction.user.id));
         return announce(reply);
       }
     }
@@ -159,7 +162,7 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
     const chosen = new Secret(interaction.fields.getTextInputValue('password'));
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const reply = await dispatcher.run(actorOf(interaction), { words: ['passwd', address], flags: { own: true } }, { chosenPassword: chosen });
-    await interaction.editReply(withoutFlags(privately(reply, interaction.user.id)));
+    await interaction.editReply(renderEdit(reply, interaction.user.id));
     await announce(reply);
   }
 
@@ -167,7 +170,7 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
   async function handle(interaction: Interaction) {
     try {
       if (!interaction.inGuild()) {
-        if (interaction.isRepliable()) await interaction.reply(privately(notice('popbot works in servers only', 'Run /pop in a server channel.'), interaction.user.id));
+        if (interaction.isRepliable()) await interaction.reply(renderMessage(notice('popbot works in servers only', 'Run /pop in a server channel.'), interaction.user.id));
         return;
       }
       const guilded = interaction as typeof interaction & { guildId: string };
