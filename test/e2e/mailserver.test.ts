@@ -46,8 +46,8 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<number
 const delivered = (user: string, password: string, count: number) => within(10_000, async () => ((await pop3List(POP3, user, password)) ?? []).length >= count);
 
 describe('mail server tools', () => {
-  it('are installed where CI promises them', () => {
-    if (process.env.CI === 'true') expect(available, 'CI must run the mail server suite on real Dovecot, Postfix and PostgreSQL').toBe(true);
+  it.runIf(process.env.CI === 'true')('are installed in CI', () => {
+    expect(available, 'CI must run the mail server suite on real Dovecot, Postfix and PostgreSQL').toBe(true);
   });
 });
 

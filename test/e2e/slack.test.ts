@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../src/adapters/slack/slack.adapter.ts';
 import { createHttpServer } from '../../src/adapters/http/http.server.ts';
@@ -140,13 +141,25 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     expect(all).not.toMatch(/undefined|\[object Object\]/);
   });
 
-  it('acks before doing any work: the reply arrives after the ack', async () => {
+  it('acks before any database work: the ack arrives while the work is held up, the reply after', async () => {
+    // Hold the hosting account's row lock (on PGlite: the only connection), so `add` cannot finish.
+    let release!: () => void;
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const holder = database.db.transaction().execute(async (trx) => {
+      await sql`select id from hosting_accounts where username = 'acme' for update`.execute(trx);
+      locked();
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    await isLocked;
     const { ack, id } = await slash('add early');
     expect(ack.status).toBe(200);
     expect(ack.text).toBe('');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.responsesTo(id)).toEqual([]);
+    release();
+    await holder;
     const [reply] = await fake.waitForResponses(id);
-    const received = fake.received.find((r) => r.path === `/response/${id}`)!;
-    expect(received.at).toBeGreaterThanOrEqual(Date.now() - 10_000);
     expect(JSON.stringify(reply)).toContain('Created early@acme.example');
   });
 
