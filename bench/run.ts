@@ -14,7 +14,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { createLogger } from '../src/logger.ts';
 import { migrateToLatest, openDatabase } from '../src/db/database.ts';
-import { createService, createArgon2Hasher, cryptoRandom, systemClock, CONSOLE_ACTOR, Secret } from '../src/service/index.ts';
+import { createService, createArgon2Hasher, createStrengthJudge, cryptoRandom, systemClock, CONSOLE_ACTOR, Secret } from '../src/service/index.ts';
 import { createDispatcher } from '../src/commands/dispatch.ts';
 import { benchSlack } from './slack.bench.ts';
 
@@ -53,7 +53,7 @@ async function benchService(url: string) {
   await migrateToLatest(database.db);
   const logger = createLogger({ level: 'silent' });
   const hasher = createArgon2Hasher(ARGON2);
-  const service = createService({ db: database.db, hasher, clock: systemClock, random: cryptoRandom, logger, settings: { rateLimitPerMinute: 1_000_000, pop3: { host: 'localhost', port: 110 } } });
+  const service = createService({ db: database.db, hasher, clock: systemClock, random: cryptoRandom, logger, settings: { rateLimitPerMinute: 1_000_000, pop3: { host: 'localhost', port: 110 } }, strength: createStrengthJudge() });
   const dispatcher = createDispatcher({ service, logger });
 
   await service.provisioning.createPlan({ name: 'Bench', maxPopAccounts: ACCOUNTS + 100, diskQuotaMb: 1024 * 1024, defaultQuotaMb: 10 }, 'bench');

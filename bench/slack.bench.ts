@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../src/logger.ts';
 import { migrateToLatest, openDatabase } from '../src/db/database.ts';
-import { createService, createArgon2Hasher, cryptoRandom, systemClock, Secret, CONSOLE_ACTOR } from '../src/service/index.ts';
+import { createService, createArgon2Hasher, createStrengthJudge, cryptoRandom, systemClock, Secret, CONSOLE_ACTOR } from '../src/service/index.ts';
 import { createDispatcher } from '../src/commands/dispatch.ts';
 import { createSlackAdapter } from '../src/adapters/slack/slack.adapter.ts';
 import { createHttpServer } from '../src/adapters/http/http.server.ts';
@@ -13,7 +13,7 @@ export async function benchSlack(url: string, report: (what: string, figure: str
   const database = await openDatabase({ databaseUrl: url, poolSize: 10 });
   await migrateToLatest(database.db);
   const logger = createLogger({ level: 'silent' });
-  const service = createService({ db: database.db, hasher: createArgon2Hasher({ memoryKiB: 19456, time: 2 }), clock: systemClock, random: cryptoRandom, logger, settings: { rateLimitPerMinute: 1_000_000, pop3: { host: 'localhost', port: 110 } } });
+  const service = createService({ db: database.db, hasher: createArgon2Hasher({ memoryKiB: 19456, time: 2 }), clock: systemClock, random: cryptoRandom, logger, settings: { rateLimitPerMinute: 1_000_000, pop3: { host: 'localhost', port: 110 } }, strength: createStrengthJudge() });
   const dispatcher = createDispatcher({ service, logger });
   await service.provisioning.createPlan({ name: 'SlackBench', maxPopAccounts: 1000, diskQuotaMb: 10_240, defaultQuotaMb: 10 }, 'bench');
   await service.provisioning.createHostingAccount({ username: 'slackbench', plan: 'SlackBench', domains: ['slack.bench'], password: new Secret('violet-kettle-marsh-harbor') }, 'bench');

@@ -94,27 +94,29 @@ async function main(argv: string[]): Promise<number | 'serving'> {
   }
 
   let stopping = false;
-  const stop = async () => {
+  /** SIGTERM: no new commands; those under way finish with their deliveries and announcements (10 s at most). */
+  const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping: no new commands, finishing those in flight');
     io.close();
     server.close();
+    await core.dispatcher.drain(10_000);
     await slack?.stop();
     await discord?.stop();
-    await core.dispatcher.drain();
     await core.database.close();
-    process.exit(0);
+    process.exit(code);
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  process.once('SIGTERM', () => void stop(0));
+  process.once('SIGINT', () => void stop(0));
 
   if (mode === 'interactive') {
-    await runInteractive(core.dispatcher, io, [
+    const failed = await runInteractive(core.dispatcher, io, [
       `popbot console — ${core.database.kind === 'embedded' ? `embedded database in ${core.database.location}` : core.database.location}${listening ? ` · http://localhost:${(server.address() as { port: number }).port}/healthz` : ''}`,
       'Type a command (help, list, add scott 10MB, …) or exit.',
     ]);
-    await stop();
+    // A script piped into the console learns that something failed.
+    await stop(failed > 0 && !io.interactive ? 1 : 0);
   }
   return 'serving';
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { formatQuota } from '../service/units.ts';
 import { errorReply } from './replies.ts';
-import { commandLine } from './tokens.ts';
 import { defineCommand } from './command.ts';
+import { offer } from './actions.ts';
 import { accountArg, quotaArg } from './args.ts';
 
 export const addCommand = defineCommand({
@@ -16,14 +16,19 @@ export const addCommand = defineCommand({
   args: z.object({ account: accountArg, quota: quotaArg.optional() }),
   async run(ctx, args) {
     const result = await ctx.service.mailboxes.add(ctx.access, { ...args.account, quotaMb: args.quota?.mb, quotaInput: args.quota?.input });
-    if (!result.ok) return errorReply(result.error);
+    if (!result.ok) {
+      const reply = errorReply(result.error);
+      if (result.error.code !== 'PLAN_LIMIT_REACHED') return reply;
+      const domain = result.error.domain;
+      return { ...reply, actions: await offer(ctx, { kind: 'request-more', domain }, [{ kind: 'request-more', label: 'Request more POP accounts', style: 'primary', hint: `plan ${domain} --request` }]) };
+    }
     const created = result.value;
     return {
       tone: 'success',
       title: `Created ${created.address}`,
       lines: [`Quota ${formatQuota(created.quotaMb)}. Only you can see these login details; they are not stored and cannot be shown again.`],
-      secret: { address: created.address, logins: created.logins, password: created.password, server: created.pop3 },
-      actions: [{ id: 'own-password', label: 'Set my own password', command: commandLine('passwd', created.address, '--own') }],
+      secret: { address: created.address, logins: created.logins, password: created.password, server: created.pop3, issued: created.issued },
+      actions: await offer(ctx, { kind: 'own-password', address: created.address }, [{ kind: 'own-password', label: 'Set my own password', subject: created.address, hint: `passwd ${created.address} --own` }]),
       announce: { channel: 'audit', text: `${ctx.access.actor.userName} created ${created.address} (${formatQuota(created.quotaMb)})` },
     };
   },

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { errorReply } from './replies.ts';
-import { commandLine } from './tokens.ts';
 import { defineCommand } from './command.ts';
 import { accountArg, pageFlag } from './args.ts';
+import { offer } from './actions.ts';
 import { formatDate } from './format.ts';
 import { AUDIT_PAGE_SIZE } from '../service/admin.service.ts';
 
@@ -20,7 +20,7 @@ export const auditCommand = defineCommand({
     if (!result.ok) return errorReply(result.error);
     const view = result.value;
     const rows = view.entries.map((e) => ({
-      title: `${formatDate(e.at)} · ${e.command}${e.target ? ` ${e.target}` : ''} · ${e.outcome}`,
+      title: `${formatDate(e.at)} · ${e.command}${e.target ? ` ${e.target}` : ''} · ${e.outcome}${e.count > 1 ? ` ×${e.count}` : ''}`,
       detail: `by ${e.actor} (${e.platform})${e.detail ? ` · ${e.detail}` : ''} · ref ${e.requestId}`,
     }));
     return {
@@ -29,7 +29,9 @@ export const auditCommand = defineCommand({
       rows: rows.length > 0 ? rows : [{ title: 'Nothing recorded yet', detail: '' }],
       actions:
         view.entries.length === AUDIT_PAGE_SIZE
-          ? [{ id: 'next-page', label: 'Next', command: commandLine('audit', view.target, '--page', String(view.page + 1)) }]
+          ? await offer(ctx, { kind: 'page', command: 'audit', target: view.target, page: view.page + 1 }, [
+              { kind: 'page', label: 'Next', hint: `audit${view.target ? ` ${view.target}` : ''} --page ${view.page + 1}` },
+            ])
           : undefined,
     };
   },

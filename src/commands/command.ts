@@ -4,6 +4,7 @@ import type { Access } from '../service/context.ts';
 import type { Role } from '../service/roles.ts';
 import type { Secret } from '../service/secret.ts';
 import type { Reply } from './reply.ts';
+import type { ActionPayload } from './actions.ts';
 
 export type CommandContext = {
   service: PopService;
@@ -12,6 +13,8 @@ export type CommandContext = {
   commands: readonly AnyCommand[];
   /** A password the requester typed into a modal or hidden prompt (passwd --own). */
   chosenPassword?: Secret;
+  /** The pending action this run comes from (a button or modal), already checked as the requester's. */
+  action?: ActionPayload;
 };
 
 /** One command: its grammar, who may run it, and what it does. The registry is the only list of them. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorReply } from './replies.ts';
-import { commandLine } from './tokens.ts';
 import { defineCommand } from './command.ts';
+import { ACTION_TTL_SECONDS, offer } from './actions.ts';
 import { accountArg, booleanFlag } from './args.ts';
 
 export const deleteCommand = defineCommand({
@@ -15,26 +15,28 @@ export const deleteCommand = defineCommand({
   args: z.object({ account: accountArg, yes: booleanFlag }),
   async run(ctx, args) {
     if (!args.yes) {
-      const checked = await ctx.service.mailboxes.checkDeletable(ctx.access, args.account);
+      const checked = await ctx.service.mailboxes.checkChangeable(ctx.access, args.account, 'delete');
       if (!checked.ok) return errorReply(checked.error);
-      const address = checked.value.address;
+      const { address, id } = checked.value;
+      const actions = await offer(ctx, { kind: 'delete', address, mailboxId: id }, [
+        {
+          kind: 'confirm-delete',
+          label: 'Delete',
+          style: 'danger',
+          confirm: { title: `Delete ${address}?`, text: 'This cannot be undone.', confirm: 'Delete', deny: 'Keep it', typed: address },
+          hint: `delete ${address} --yes`,
+        },
+        { kind: 'cancel', label: 'Cancel' },
+      ]);
       return {
         tone: 'confirm',
         title: `Delete ${address}?`,
-        lines: [`${address} and all its mail will be gone; mail clients using it will stop working.`],
-        actions: [
-          {
-            id: 'confirm-delete',
-            label: 'Delete',
-            style: 'danger',
-            command: commandLine('delete', address, '--yes'),
-            confirm: { title: `Delete ${address}?`, text: 'This cannot be undone.', confirm: 'Delete', deny: 'Keep it', typed: address },
-          },
-          { id: 'cancel', label: 'Cancel', command: '' },
-        ],
+        lines: [`${address} and all its mail will be gone; mail clients using it will stop working. This question expires in ${ACTION_TTL_SECONDS.delete / 60} minutes.`],
+        actions,
       };
     }
-    const result = await ctx.service.mailboxes.remove(ctx.access, args.account);
+    const mailboxId = ctx.action?.kind === 'delete' ? ctx.action.mailboxId : undefined;
+    const result = await ctx.service.mailboxes.remove(ctx.access, { ...args.account, mailboxId });
     if (!result.ok) return errorReply(result.error);
     const { address, catchallsReset } = result.value;
     return {

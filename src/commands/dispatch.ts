@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { PopService } from '../service/index.ts';
+import { isDatabaseUnavailable, type PopService } from '../service/index.ts';
 import type { Actor } from '../service/context.ts';
 import type { DomainError } from '../service/errors.ts';
 import type { Secret } from '../service/secret.ts';
 import type { AnyCommand } from './command.ts';
 import { domainErrorOf } from './args.ts';
 import { COMMANDS, findCommand } from './registry.ts';
-import { errorReply, internalErrorReply } from './replies.ts';
-import type { Reply } from './reply.ts';
+import { errorReply, internalErrorReply, stoppingReply, unavailableReply, undeliveredReply } from './replies.ts';
+import type { Delivery, Reply } from './reply.ts';
+import { asPayload, commandOf, type ActionPayload } from './actions.ts';
 import { tokenize, type Tokens } from './tokens.ts';
 
 /** Where command counts and latencies go (Prometheus in production). */
@@ -18,23 +19,33 @@ export type CommandMetrics = { observe(command: string, outcome: string, seconds
 export type DispatchOptions = { chosenPassword?: Secret; requestId?: string };
 
 /**
- * A command line as typed (Slack, console, button payloads), or already split into words and
- * flags (Discord's typed options: a value with a space stays one word and fails its own rule).
+ * A command line as typed (Slack, console), or already split into words and flags (Discord's typed
+ * options, used buttons: a value with a space stays one word and fails its own rule).
  */
 export type CommandInput = string | { words: string[]; flags?: Record<string, string | true> };
 
 const ALL_VALUE_FLAGS = new Set(COMMANDS.flatMap((c) => c.valueFlags ?? []));
 
-/** Text → command → access → arguments → role → run. Every platform comes through here. */
+/** What a run knows beyond the words: the pending action it uses, if any. */
+type RunContext = DispatchOptions & { pending?: { id: string; outcome: string }; action?: ActionPayload };
+
+const newRef = () => randomUUID().slice(0, 8);
+
+/**
+ * Text → command → access → arguments → role → run → delivery. Every platform comes through here.
+ * Buttons and modals come back as pending-action ids (SPEC §12), never as command text.
+ */
 export function createDispatcher(deps: { service: PopService; logger: Logger; metrics?: CommandMetrics }) {
   const { service, logger, metrics } = deps;
+  const inFlight = new Set<Promise<unknown>>();
+  let stopping = false;
 
-  async function dispatch(actor: Actor, input: CommandInput, options: DispatchOptions): Promise<{ command: string; reply: Reply }> {
-    const requestId = options.requestId ?? randomUUID().slice(0, 8);
+  async function dispatch(actor: Actor, input: CommandInput, options: RunContext): Promise<{ command: string; reply: Reply }> {
+    const requestId = options.requestId ?? newRef();
     const tokenized = typeof input === 'string' ? tokenize(input, ALL_VALUE_FLAGS) : checkParts(input);
     if (!tokenized.ok) return { command: 'invalid', reply: errorReply(tokenized.error) };
     const [name, ...words] = tokenized.tokens.words;
-    if (name === undefined) return { command: 'help', reply: await dispatch(actor, 'help', options).then((r) => r.reply) };
+    if (name === undefined) return dispatch(actor, 'help', options);
     const command = findCommand(name);
     if (!command) {
       return { command: 'unknown', reply: errorReply({ code: 'UNKNOWN_COMMAND', value: name, commands: COMMANDS.filter((c) => !c.hidden).map((c) => c.name) }) };
@@ -46,19 +57,166 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
     const needed = command.roleFor ? command.roleFor(args.value) : command.minRole;
     const allowed = await service.access.authorize(access.value, command.name, needed);
     if (!allowed.ok) return { command: command.name, reply: errorReply(allowed.error) };
-    const reply = await command.run({ service, access: access.value, commands: COMMANDS, chosenPassword: options.chosenPassword }, args.value);
-    return { command: command.name, reply };
+    const ctx = { service, access: { ...access.value, pending: options.pending }, commands: COMMANDS, chosenPassword: options.chosenPassword, action: options.action };
+    return { command: command.name, reply: await command.run(ctx, args.value) };
   }
 
-  const inFlight = new Set<Promise<unknown>>();
+  /** Runs `work` as one tracked unit: shutdown waits for it, and unexpected failures become a reply with a ref. */
+  function track<T>(work: Promise<T>): Promise<T> {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  async function runOne(actor: Actor, input: CommandInput, options: RunContext): Promise<Reply> {
+    if (stopping) return stoppingReply();
+    const started = performance.now();
+    let command = 'unknown';
+    let reply: Reply;
+    try {
+      ({ command, reply } = await dispatch(actor, input, options));
+    } catch (error) {
+      const ref = newRef();
+      if (isDatabaseUnavailable(error)) {
+        logger.warn({ err: { message: (error as Error).message, code: (error as { code?: string }).code }, ref, platform: actor.platform, actor: actor.userId }, 'database unavailable');
+        reply = unavailableReply(ref);
+      } else {
+        logger.error({ err: error, ref, platform: actor.platform, actor: actor.userId }, 'command failed');
+        reply = internalErrorReply(ref);
+      }
+    }
+    metrics?.observe(command, reply.errorCode ?? 'ok', (performance.now() - started) / 1000);
+    await service.pending.housekeep().catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'housekeeping skipped'));
+    return reply;
+  }
+
+  /** Opens the action behind a button for this actor; an error reply when it cannot be used. */
+  async function openAction(actor: Actor, pendingId: string): Promise<{ ok: true; payload: ActionPayload } | { ok: false; reply: Reply }> {
+    const opened = await service.pending.open(actor, pendingId, (payload) => {
+      const known = asPayload(payload);
+      return known ? commandOf(known).what : 'do it';
+    });
+    if (!opened.ok) return { ok: false, reply: errorReply(opened.error) };
+    const payload = asPayload(opened.value.payload);
+    if (!payload) return { ok: false, reply: errorReply({ code: 'ACTION_UNKNOWN' }) };
+    return { ok: true, payload };
+  }
+
+  async function runAction(actor: Actor, pendingId: string, options: DispatchOptions): Promise<Reply> {
+    if (stopping) return stoppingReply();
+    try {
+      const opened = await openAction(actor, pendingId);
+      if (!opened.ok) return opened.reply;
+      const { words, flags, outcome } = commandOf(opened.payload);
+      return await runOne(actor, { words, flags }, { ...options, action: opened.payload, pending: outcome ? { id: pendingId, outcome } : undefined });
+    } catch (error) {
+      return failureReply(actor, error);
+    }
+  }
+
+  function failureReply(actor: Actor, error: unknown): Reply {
+    const ref = newRef();
+    if (isDatabaseUnavailable(error)) return unavailableReply(ref);
+    logger.error({ err: error, ref, platform: actor.platform, actor: actor.userId }, 'action failed');
+    return internalErrorReply(ref);
+  }
+
+  /**
+   * Sends a reply and learns whether it arrived. A reply carrying a password that did not arrive
+   * takes the password back and says so by another private path; only a delivered one is announced.
+   */
+  async function deliver(reply: Reply, delivery: Delivery): Promise<void> {
+    try {
+      await delivery.reply(reply);
+    } catch (error) {
+      logger.warn({ err: { message: (error as Error).message } }, 'reply not delivered');
+      const issued = reply.secret?.issued;
+      if (!issued) return;
+      let undone = false;
+      try {
+        undone = await service.mailboxes.withdraw(issued);
+      } catch (withdrawError) {
+        logger.error({ err: withdrawError, requestId: issued.requestId }, 'could not withdraw an undelivered password');
+      }
+      await delivery.fallback?.(undeliveredReply(issued, undone)).catch((e: unknown) => logger.warn({ err: { message: (e as Error).message } }, 'fallback not delivered either'));
+      return;
+    }
+    if (reply.announce) {
+      await delivery.announce?.(reply.announce).catch((e: unknown) => logger.warn({ err: { message: (e as Error).message } }, 'announcement not posted'));
+    }
+  }
 
   return {
     /** Runs one command line for an actor. Never throws: unexpected failures become a reply with a ref, logged in full. */
     run(actor: Actor, input: CommandInput, options: DispatchOptions = {}): Promise<Reply> {
-      const work = runOne(actor, input, options);
-      inFlight.add(work);
-      void work.finally(() => inFlight.delete(work));
-      return work;
+      return track(runOne(actor, input, options));
+    },
+
+    /** Runs a command and delivers its answer (see `deliver`); resolves when all of it is done. */
+    handle(actor: Actor, input: CommandInput, delivery: Delivery, options: DispatchOptions = {}): Promise<Reply> {
+      return track(runOne(actor, input, options).then(async (reply) => (await deliver(reply, delivery), reply)));
+    },
+
+    /** Uses the pending action behind a button or modal (SPEC §12): once, by its requester, before it expires. */
+    runAction(actor: Actor, pendingId: string, options: DispatchOptions = {}): Promise<Reply> {
+      return track(runAction(actor, pendingId, options));
+    },
+
+    /** `runAction`, then delivery. */
+    handleAction(actor: Actor, pendingId: string, delivery: Delivery, options: DispatchOptions = {}): Promise<Reply> {
+      return track(runAction(actor, pendingId, options).then(async (reply) => (await deliver(reply, delivery), reply)));
+    },
+
+    /** Delivers a reply already made (a modal that answered inline first). */
+    deliver(reply: Reply, delivery: Delivery): Promise<void> {
+      return track(deliver(reply, delivery));
+    },
+
+    /**
+     * Whether the action behind a button can be used by this actor now, before a form opens for it:
+     * the account it is about, or the reply saying why not.
+     */
+    async checkAction(actor: Actor, pendingId: string): Promise<{ ok: true; address: string } | { ok: false; reply: Reply }> {
+      try {
+        const opened = await openAction(actor, pendingId);
+        if (!opened.ok) return opened;
+        const { payload } = opened;
+        return { ok: true, address: 'address' in payload ? payload.address : '' };
+      } catch (error) {
+        return { ok: false, reply: failureReply(actor, error) };
+      }
+    },
+
+    /** Cancel: uses up the question so its other button does nothing any more. */
+    async cancelAction(actor: Actor, pendingId: string): Promise<Reply> {
+      try {
+        const opened = await openAction(actor, pendingId);
+        if (!opened.ok) return opened.reply;
+        const consumed = await service.pending.consume(actor, pendingId, `cancelled (${commandOf(opened.payload).what})`);
+        if (!consumed.ok) return errorReply(consumed.error);
+        return { tone: 'info', title: 'Cancelled; nothing changed.' };
+      } catch (error) {
+        return failureReply(actor, error);
+      }
+    },
+
+    /**
+     * Claims one platform delivery (a Discord interaction id, a Slack trigger id) across all processes:
+     * false when it was already claimed (a duplicate delivery or replay), which the caller then ignores.
+     */
+    async claim(platform: Actor['platform'], deliveryId: string): Promise<boolean> {
+      try {
+        return await service.pending.claim(platform, deliveryId);
+      } catch (error) {
+        // Database down: run it anyway, so the person is told "database unavailable" rather than nothing.
+        logger.debug({ err: { message: (error as Error).message } }, 'delivery not claimed');
+        return true;
+      }
+    },
+
+    /** Refuses and audits a request from outside any workspace (a Discord DM); collapsed per minute. */
+    async refuseOutside(actor: Actor, detail: string): Promise<void> {
+      await service.access.denyOutside(actor, newRef(), detail).catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'denial not audited'));
     },
 
     /** Accounts the actor may see whose address starts with `prefix`: autocomplete and pickers. Changes nothing. */
@@ -68,26 +226,18 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
       return service.mailboxes.suggestAddresses(access.value, prefix, limit);
     },
 
-    /** Resolves when every command under way has finished (graceful shutdown). */
-    async drain(): Promise<void> {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    /**
+     * Stops taking commands (they answer "restarting") and resolves when every command under way,
+     * with its delivery and announcement, has finished — or after `timeoutMs`.
+     */
+    async drain(timeoutMs = 10_000): Promise<void> {
+      stopping = true;
+      const deadline = Date.now() + timeoutMs;
+      while (inFlight.size > 0 && Date.now() < deadline) {
+        await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())).unref())]);
+      }
     },
   };
-
-  async function runOne(actor: Actor, input: CommandInput, options: DispatchOptions): Promise<Reply> {
-    const started = performance.now();
-    let command = 'unknown';
-    let reply: Reply;
-    try {
-      ({ command, reply } = await dispatch(actor, input, options));
-    } catch (error) {
-      const ref = randomUUID().slice(0, 8);
-      logger.error({ err: error, ref, platform: actor.platform, actor: actor.userId }, 'command failed');
-      reply = internalErrorReply(ref);
-    }
-    metrics?.observe(command, reply.errorCode ?? 'ok', (performance.now() - started) / 1000);
-    return reply;
-  }
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { formatBytes, formatMb, formatQuota } from '../service/units.ts';
 import { errorReply } from './replies.ts';
-import { commandLine } from './tokens.ts';
 import { defineCommand } from './command.ts';
 import { domainArg, pageFlag } from './args.ts';
+import { offer } from './actions.ts';
 
 export const listCommand = defineCommand({
   name: 'list',
@@ -30,7 +30,9 @@ export const listCommand = defineCommand({
       footer: view.pages > 1 ? `${footer} · page ${view.page} of ${view.pages}` : footer,
       actions:
         view.page < view.pages
-          ? [{ id: 'next-page', label: 'Next', command: commandLine('list', view.domain, '--page', String(view.page + 1)) }]
+          ? await offer(ctx, { kind: 'page', command: 'list', target: view.domain, page: view.page + 1 }, [
+              { kind: 'page', label: 'Next', hint: `list${view.domain ? ` ${view.domain}` : ''} --page ${view.page + 1}` },
+            ])
           : undefined,
     };
   },

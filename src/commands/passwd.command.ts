@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { errorReply } from './replies.ts';
-import { commandLine } from './tokens.ts';
-import { defineCommand } from './command.ts';
+import { defineCommand, type CommandContext } from './command.ts';
 import { accountArg, booleanFlag } from './args.ts';
+import { offer } from './actions.ts';
+
+/** The "Set my own password" button for one account. */
+const ownPassword = (ctx: CommandContext, address: string, fromStdin = false) =>
+  offer(ctx, { kind: 'own-password', address }, [{ kind: 'own-password', label: 'Set my own password', subject: address, hint: `passwd ${address} --own`, fromStdin }]);
 
 export const passwdCommand = defineCommand({
   name: 'passwd',
@@ -11,20 +15,27 @@ export const passwdCommand = defineCommand({
   example: 'passwd scott',
   minRole: 'operator',
   positional: ['account'],
-  booleanFlags: ['own'],
-  args: z.object({ account: accountArg, own: booleanFlag }),
+  // --password-stdin: the console reads the chosen password from a pipe (console only).
+  booleanFlags: ['own', 'password-stdin'],
+  args: z.object({ account: accountArg, own: booleanFlag, 'password-stdin': booleanFlag }),
   async run(ctx, args) {
-    const target = commandLine(args.account.domain ? `${args.account.name}@${args.account.domain}` : args.account.name);
-    if (args.own && !ctx.chosenPassword) {
-      // The adapter collects the password (modal, hidden prompt) and runs the command again with it.
+    const own = args.own || args['password-stdin'];
+    if (own && !ctx.chosenPassword) {
+      // The adapter collects the password (modal, hidden prompt) and uses the button's pending action with it.
+      const checked = await ctx.service.mailboxes.checkChangeable(ctx.access, args.account, 'passwd');
+      if (!checked.ok) return errorReply(checked.error);
+      const address = checked.value.address;
       return {
         tone: 'confirm',
-        title: `Choose a password for ${target}`,
+        title: `Choose a password for ${address}`,
         lines: ['At least 10 characters, hard to guess, without the account name or the domain.'],
-        actions: [{ id: 'own-password', label: 'Set my own password', command: commandLine('passwd', target, '--own') }],
+        actions: await ownPassword(ctx, address, args['password-stdin']),
       };
     }
-    const result = await ctx.service.mailboxes.setPassword(ctx.access, { ...args.account, chosen: args.own ? ctx.chosenPassword : undefined });
+    if (own && ctx.action?.kind !== 'own-password') {
+      return errorReply({ code: 'USAGE', command: 'passwd', problem: 'A chosen password comes through the "Set my own password" form.', usage: 'passwd <name>[@domain] [--own]', example: 'passwd scott --own' });
+    }
+    const result = await ctx.service.mailboxes.setPassword(ctx.access, { ...args.account, chosen: own ? ctx.chosenPassword : undefined });
     if (!result.ok) return errorReply(result.error);
     const changed = result.value;
     const reply = {
@@ -40,8 +51,8 @@ export const passwdCommand = defineCommand({
     if (changed.chosen) return reply;
     return {
       ...reply,
-      secret: { address: changed.address, logins: changed.logins, password: changed.password, server: changed.pop3 },
-      actions: [{ id: 'own-password', label: 'Set my own password', command: commandLine('passwd', changed.address, '--own') }],
+      secret: { address: changed.address, logins: changed.logins, password: changed.password, server: changed.pop3, issued: changed.issued },
+      actions: await ownPassword(ctx, changed.address),
     };
   },
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { formatBytes, formatMb } from '../service/units.ts';
 import { errorReply } from './replies.ts';
-import { commandLine } from './tokens.ts';
 import { defineCommand } from './command.ts';
 import { booleanFlag, domainArg } from './args.ts';
+import { offer } from './actions.ts';
 
 export const planCommand = defineCommand({
   name: 'plan',
@@ -41,7 +41,9 @@ export const planCommand = defineCommand({
         { label: 'Default mailbox quota', value: formatMb(view.defaultQuotaMb) },
         { label: 'Domains', value: view.domains.join(', ') },
       ],
-      actions: [{ id: 'request-more', label: 'Request more POP accounts', command: commandLine('plan', view.domains[0], '--request') }],
+      actions: await offer(ctx, { kind: 'request-more', domain: view.domains[0] }, [
+        { kind: 'request-more', label: 'Request more POP accounts', hint: `plan ${view.domains[0] ?? ''} --request`.replace('  ', ' ') },
+      ]),
     };
   },
 });

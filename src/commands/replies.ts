@@ -1,5 +1,4 @@
 import { describeError, type DomainError } from '../service/errors.ts';
-import { commandLine } from './tokens.ts';
 import type { Reply } from './reply.ts';
 
 const TITLES: Partial<Record<DomainError['code'], string>> = {
@@ -18,6 +17,15 @@ const TITLES: Partial<Record<DomainError['code'], string>> = {
   DOMAIN_REQUIRED: 'Which domain?',
   UNKNOWN_COMMAND: 'Unknown command',
   USAGE: 'Usage',
+  PASSWORD_TOO_LONG: 'Password not accepted',
+  STRENGTH_UNAVAILABLE: 'Password not accepted',
+  EVERYONE_ROLE: 'Not allowed',
+  ACTION_UNKNOWN: 'Out of date',
+  ACTION_NOT_YOURS: 'Not your button',
+  ACTION_EXPIRED: 'Expired',
+  ACTION_USED: 'Already done',
+  CONFIRMATION_REQUIRED: 'Not confirmed',
+  SECRET_NEEDS_TERMINAL: 'Password not changed',
 };
 
 /**
@@ -27,11 +35,7 @@ const TITLES: Partial<Record<DomainError['code'], string>> = {
 export function errorReply(error: DomainError, command?: { usage: string; example: string }): Reply {
   const lines = [describeError(error)];
   if (command && error.code !== 'USAGE') lines.push(`Usage: ${command.usage}\nExample: ${command.example}`);
-  const reply: Reply = { tone: 'error', title: TITLES[error.code] ?? 'Invalid input', lines, errorCode: error.code };
-  if (error.code === 'PLAN_LIMIT_REACHED') {
-    reply.actions = [{ id: 'request-more', label: 'Request more POP accounts', command: commandLine('plan', error.domain, '--request'), style: 'primary' }];
-  }
-  return reply;
+  return { tone: 'error', title: TITLES[error.code] ?? 'Invalid input', lines, errorCode: error.code };
 }
 
 /** An unexpected failure: the user gets a reference, the log gets the details. */
@@ -41,3 +45,33 @@ export const internalErrorReply = (ref: string): Reply => ({
   lines: [`Something went wrong (ref ${ref}). Nothing more is shown here; an operator can find the details in the log by that ref.`],
   errorCode: 'INTERNAL',
 });
+
+/** The database could not be reached: nothing was done, and it is worth trying again soon. */
+export const unavailableReply = (ref: string): Reply => ({
+  tone: 'error',
+  title: 'Database unavailable',
+  lines: [`The database is unavailable, so nothing was done. Try again in a minute (ref ${ref}).`],
+  errorCode: 'DATABASE_UNAVAILABLE',
+});
+
+/** popbot is shutting down: the command was not started. */
+export const stoppingReply = (): Reply => ({
+  tone: 'error',
+  title: 'popbot is restarting',
+  lines: ['popbot is restarting, so nothing was done. Try again in a moment.'],
+  errorCode: 'STOPPING',
+});
+
+/**
+ * Told by another private path when the reply carrying a password did not arrive (SPEC §4):
+ * the password was taken back, so nobody holds one that works without knowing it.
+ */
+export function undeliveredReply(issued: { command: 'add' | 'passwd'; address: string }, undone: boolean): Reply {
+  const again = issued.command === 'add' ? `add ${issued.address}` : `passwd ${issued.address}`;
+  const lines = !undone
+    ? [`The login details for ${issued.address} could not be delivered to you, and the account was changed again meanwhile, so it was left as it is. Check \`info ${issued.address}\` and set a new password.`]
+    : issued.command === 'add'
+      ? [`${issued.address} was not created: its login details could not be delivered to you. Nothing changed; run \`${again}\` again.`]
+      : [`The new password for ${issued.address} could not be delivered to you, so it was not kept: the old password still works. Run \`${again}\` again.`];
+  return { tone: 'error', title: 'Not delivered', lines, errorCode: 'DELIVERY_FAILED' };
+}

@@ -1,3 +1,4 @@
+import type { IssuedPassword } from '../service/index.ts';
 import type { Secret } from '../service/secret.ts';
 
 /** Login details for the requester's eyes only. Renderers put these only in a private message. */
@@ -6,17 +7,33 @@ export type PrivateLogin = {
   logins: string[];
   password: Secret;
   server: { host: string; port: number };
+  /** What takes the password back if this reply is not delivered (SPEC §4). Never rendered. */
+  issued: IssuedPassword;
 };
 
-/** A button (Slack/Discord) or follow-up (console). `command` is re-run through the dispatcher, role checks and all. */
+export type ActionKind = 'confirm-delete' | 'cancel' | 'own-password' | 'page' | 'request-more';
+
+/**
+ * A button (Slack/Discord) or follow-up (console). It names a pending action stored by popbot (SPEC §12);
+ * each adapter encodes `kind` and `pendingId` its own way, and nothing else travels through the platform.
+ */
 export type Action = {
-  id: 'confirm-delete' | 'cancel' | 'next-page' | 'own-password' | 'request-more';
+  kind: ActionKind;
+  pendingId: string;
   label: string;
-  command: string;
   style?: 'primary' | 'danger';
   /** Asks before running: Slack's confirm dialog, the console's typed confirmation. */
   confirm?: { title: string; text: string; confirm: string; deny: string; typed?: string };
+  /** own-password on the console: the password comes on standard input (`--password-stdin`). */
+  fromStdin?: boolean;
+  /** The account the action is about, for a form's label. */
+  subject?: string;
+  /** What a person at a terminal types instead: shown by the console, never parsed. */
+  hint?: string;
 };
+
+/** A non-secret line for an audit or sales channel. */
+export type Announcement = { channel: 'audit' | 'sales'; text: string };
 
 /**
  * What a command answers, whatever the platform. Every reply goes privately to the requester;
@@ -33,6 +50,16 @@ export type Reply = {
   actions?: Action[];
   /** Set on errors: a DomainError code, or INTERNAL. */
   errorCode?: string;
-  /** A non-secret line for an audit or sales channel. */
-  announce?: { channel: 'audit' | 'sales'; text: string };
+  announce?: Announcement;
+};
+
+/**
+ * How an adapter delivers a reply. `reply` resolves once the platform accepted the message and
+ * throws when it did not (after its own bounded retries); popbot then withdraws any password the
+ * reply carried and says so through `fallback`, another private path.
+ */
+export type Delivery = {
+  reply(reply: Reply): Promise<void>;
+  fallback?(reply: Reply): Promise<void>;
+  announce?(announcement: Announcement): Promise<void>;
 };

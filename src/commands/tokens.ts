@@ -14,7 +14,7 @@ export function tokenize(text: string, valueFlags: ReadonlySet<string>): { ok: t
   const flags = new Map<string, string | true>();
   for (let i = 0; i < raw.length; i++) {
     const word = raw[i]!;
-    const flag = /^--([a-z]+)(?:=(.*))?$/.exec(word);
+    const flag = /^--([a-z]+(?:-[a-z]+)*)(?:=(.*))?$/.exec(word);
     if (!flag) {
       words.push(word);
       continue;

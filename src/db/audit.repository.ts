@@ -1,10 +1,32 @@
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import type { AuditEntriesTable, DB } from './schema.ts';
 
 export type AuditInsert = Insertable<AuditEntriesTable>;
 
-export async function insertAuditEntry(db: Kysely<DB>, entry: AuditInsert): Promise<void> {
-  await db.insertInto('audit_entries').values(entry).execute();
+/** Inserts an entry, or counts one more on the row with the same collapse key; returns that row's count. */
+export async function insertAuditEntry(db: Kysely<DB>, entry: AuditInsert): Promise<number> {
+  const row = await db
+    .insertInto('audit_entries')
+    .values(entry)
+    .onConflict((oc) => oc.column('collapse_key').doUpdateSet((eb) => ({ count: eb('audit_entries.count', '+', 1) })))
+    .returning('count')
+    .executeTakeFirstOrThrow();
+  return row.count;
+}
+
+/**
+ * Marks the entries of one request's change as not delivered (SPEC §4): the change was undone,
+ * or could not be, as `detail` says. Returns how many entries it changed.
+ */
+export async function markUndelivered(db: Kysely<DB>, requestId: string, command: string, detail: string): Promise<number> {
+  const result = await db
+    .updateTable('audit_entries')
+    .set((eb) => ({ outcome: 'delivery failed', detail: sql<string>`coalesce(${eb.ref('detail')} || '; ', '') || ${detail}` }))
+    .where('request_id', '=', requestId)
+    .where('command', '=', command)
+    .where('outcome', '=', 'ok')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /**

@@ -18,16 +18,19 @@ export type Database = {
 };
 
 export type DatabaseOptions =
-  | { databaseUrl: string; poolSize?: number; onIdleError?: (error: Error) => void }
+  | { databaseUrl: string; poolSize?: number; onConnectionError?: (error: Error) => void }
   | { dataDir: string }
   | { snapshot: Blob };
 
 /** Opens PostgreSQL through `pg` when a URL is given, otherwise embedded PGlite in a data folder. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if ('databaseUrl' in options) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
-    // An idle connection the server closes (restart, failover) must not crash the process; the pool reconnects.
-    pool.on('error', (error) => options.onIdleError?.(error));
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
+    // A connection the server closes (restart, failover) must not crash the process, idle or in use:
+    // its query fails (the command answers "database unavailable"), the pool drops it and reconnects.
+    const onError = (error: Error) => options.onConnectionError?.(error);
+    pool.on('error', onError);
+    pool.on('connect', (client) => client.on('error', onError));
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', location: redactUrl(options.databaseUrl), close: () => db.destroy() };
   }
@@ -65,6 +68,25 @@ export async function isReachable(db: Kysely<DB>): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Errors of PostgreSQL connection classes 08 (connection), 57P (shutdown, cannot connect now) and 53300. */
+const UNAVAILABLE_STATES = /^(08|57P0[1-3]|53300)/;
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+
+/**
+ * True when an error means the database cannot be reached right now (refused, restarting, cut off),
+ * as opposed to a bug: the command then answers "try again in a minute".
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (UNAVAILABLE_STATES.test(code) || UNAVAILABLE_CODES.has(code)) return true;
+    const message = typeof e.message === 'string' ? e.message : '';
+    if (/Connection terminated|connection timeout|not queryable|terminating connection/i.test(message)) return true;
+    if (Array.isArray((e as { errors?: unknown }).errors)) return (e as { errors: unknown[] }).errors.some(isDatabaseUnavailable);
+  }
+  return false;
 }
 
 function redactUrl(url: string): string {

@@ -101,16 +101,52 @@ export async function insertMailbox(
   return row?.id ?? 0;
 }
 
-export async function setMailboxPassword(db: Kysely<DB>, id: number, passwordHash: string, at: Date): Promise<void> {
-  await db.updateTable('mailboxes').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', id).execute();
+/** A mailbox row as a change sees it, locked until the change's transaction ends. */
+export type LockedMailbox = { id: number; passwordHash: string; passwordChangedAt: Date; quotaMb: number };
+
+/** Locks one mailbox by domain and name (`FOR UPDATE`): concurrent changes of it queue here. */
+export async function lockMailbox(db: Kysely<DB>, domainId: number, name: string): Promise<LockedMailbox | undefined> {
+  return db
+    .selectFrom('mailboxes')
+    .select(['id', 'password_hash as passwordHash', 'password_changed_at as passwordChangedAt', 'quota_mb as quotaMb'])
+    .where('domain_id', '=', domainId)
+    .where('name', '=', name)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
-export async function setMailboxQuota(db: Kysely<DB>, id: number, quotaMb: number): Promise<void> {
-  await db.updateTable('mailboxes').set({ quota_mb: quotaMb }).where('id', '=', id).execute();
+/** Sets a password hash; returns whether a row changed. */
+export async function setMailboxPassword(db: Kysely<DB>, id: number, passwordHash: string, at: Date): Promise<boolean> {
+  const result = await db.updateTable('mailboxes').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
-export async function deleteMailbox(db: Kysely<DB>, id: number): Promise<void> {
-  await db.deleteFrom('mailboxes').where('id', '=', id).execute();
+/** Puts a previous hash back, only if the row still holds `current` (compare-and-set). */
+export async function restoreMailboxPassword(db: Kysely<DB>, id: number, current: string, previous: { hash: string; changedAt: Date }): Promise<boolean> {
+  const result = await db
+    .updateTable('mailboxes')
+    .set({ password_hash: previous.hash, password_changed_at: previous.changedAt })
+    .where('id', '=', id)
+    .where('password_hash', '=', current)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function setMailboxQuota(db: Kysely<DB>, id: number, quotaMb: number): Promise<boolean> {
+  const result = await db.updateTable('mailboxes').set({ quota_mb: quotaMb }).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** Locks a mailbox by id if it still holds `passwordHash`; false when it is gone or holds another. */
+export async function lockMailboxHolding(db: Kysely<DB>, id: number, passwordHash: string): Promise<boolean> {
+  const row = await db.selectFrom('mailboxes').select('id').where('id', '=', id).where('password_hash', '=', passwordHash).forUpdate().executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Deletes a mailbox; returns whether it went. */
+export async function deleteMailbox(db: Kysely<DB>, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('mailboxes').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 /** Stored usage of one login, as the mail server reported it. */

@@ -78,6 +78,9 @@ export interface AuditEntriesTable {
   outcome: string;
   detail: string | null;
   request_id: string;
+  count: ColumnType<number, number | undefined, number>;
+  /** Denials from one actor in one minute share a key and so one row (SPEC §6). */
+  collapse_key: string | null;
 }
 
 export interface SalesRequestsTable {
@@ -107,6 +110,26 @@ export interface MailboxUsageTable {
   messages: number;
 }
 
+export interface PendingActionsTable {
+  id: string;
+  kind: string;
+  platform: Platform;
+  workspace_id: string;
+  actor_id: string;
+  payload: ColumnType<unknown, string, string>;
+  created_at: CreatedAt;
+  expires_at: Date | string;
+  used_at: Date | null;
+  used_by: string | null;
+  outcome: string | null;
+}
+
+export interface DeliveryClaimsTable {
+  platform: Platform;
+  delivery_id: string;
+  claimed_at: CreatedAt;
+}
+
 export interface DB {
   plans: PlansTable;
   hosting_accounts: HostingAccountsTable;
@@ -118,4 +141,6 @@ export interface DB {
   sales_requests: SalesRequestsTable;
   rate_limits: RateLimitsTable;
   mailbox_usage: MailboxUsageTable;
+  pending_actions: PendingActionsTable;
+  delivery_claims: DeliveryClaimsTable;
 }

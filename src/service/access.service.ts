@@ -8,9 +8,15 @@ import { writeAudit, type Access, type Actor, type ServiceDeps } from './context
 export function createAccessService(deps: ServiceDeps) {
   const { db, logger } = deps;
 
-  async function deny(actor: Actor, requestId: string, command: string, detail: string) {
-    await writeAudit(db, deps, actor, requestId, { command, outcome: 'denied', detail });
-    logger.warn({ command, platform: actor.platform, workspace: actor.workspaceId, actor: actor.userId, requestId, detail }, 'command denied');
+  /**
+   * Audits a denial. A flood collapses: one entry per actor (per workspace when it is not bound)
+   * and minute, with a count, and one warning for it; repeats log at debug.
+   */
+  async function deny(actor: Actor, requestId: string, command: string, detail: string, collapse: 'actor' | 'workspace' = 'actor') {
+    const seen = await writeAudit(db, deps, actor, requestId, { command, outcome: 'denied', detail, collapse });
+    const facts = { command, platform: actor.platform, workspace: actor.workspaceId, actor: actor.userId, requestId, detail, seen };
+    if (seen === 1) logger.warn(facts, 'command denied');
+    else logger.debug(facts, 'command denied again');
   }
 
   return {
@@ -24,7 +30,7 @@ export function createAccessService(deps: ServiceDeps) {
       if (actor.platform === 'console') return ok({ actor, role: 'owner', scope: { all: true }, requestId });
       const bindings = await findBindings(db, actor.platform, actor.workspaceId);
       if (bindings.length === 0) {
-        if (audit) await deny(actor, requestId, command, 'workspace not bound');
+        if (audit) await deny(actor, requestId, command, 'workspace not bound', 'workspace');
         return err({ code: 'NOT_BOUND', platform: actor.platform, workspace: actor.workspaceId });
       }
       const granted = await findGrantedRoles(db, actor.platform, actor.workspaceId, actor.userId, actor.roleIds);
@@ -37,6 +43,11 @@ export function createAccessService(deps: ServiceDeps) {
         ? { all: true }
         : { all: false, hostingAccountIds: bindings.filter((b): b is number => b !== null) };
       return ok({ actor, role, scope, requestId });
+    },
+
+    /** Audits a refusal that happens before any workspace applies (a Discord direct message). */
+    async denyOutside(actor: Actor, requestId: string, detail: string): Promise<void> {
+      await deny(actor, requestId, 'pop', detail, 'workspace');
     },
 
     /** Checks that the access carries at least `needed`; refuses and audits otherwise. */

@@ -8,7 +8,7 @@ import { writeAudit, type Access, type ServiceDeps } from './context.ts';
 export const AUDIT_PAGE_SIZE = 10;
 
 export type AuditView = {
-  entries: { at: Date; platform: string; actor: string; command: string; target: string | null; outcome: string; detail: string | null; requestId: string }[];
+  entries: { at: Date; platform: string; actor: string; command: string; target: string | null; outcome: string; detail: string | null; requestId: string; count: number }[];
   page: number;
   target?: string;
 };
@@ -23,6 +23,10 @@ export function createAdminService(deps: ServiceDeps) {
   function subjectOf(access: Access, spec: SubjectSpec): GrantSubject {
     const crossWorkspace = spec.platform !== undefined && (spec.platform !== access.actor.platform || spec.workspaceId !== access.actor.workspaceId);
     if (crossWorkspace && access.role !== 'owner') fail({ code: 'INVALID_SUBJECT', value: spec.label, example: '@someone' });
+    const platform = spec.platform ?? access.actor.platform;
+    const workspaceId = spec.workspaceId ?? access.actor.workspaceId;
+    // Discord's @everyone is the role whose id is the guild's: granting it would grant every member.
+    if (platform === 'discord' && spec.kind === 'role' && spec.id === workspaceId) fail({ code: 'EVERYONE_ROLE' });
     return { platform: spec.platform ?? access.actor.platform, workspaceId: spec.workspaceId ?? access.actor.workspaceId, kind: spec.kind, id: spec.id };
   }
 
@@ -33,7 +37,7 @@ export function createAdminService(deps: ServiceDeps) {
       return guard(async () => {
         let target: string | undefined;
         if (options.account) {
-          const domain = await resolveDomain(db, access, options.account.domain);
+          const domain = await resolveDomain(deps, access, options.account.domain);
           target = options.account.name === domain.hostingAccount.username ? domain.hostingAccount.username : `${options.account.name}@${domain.domain}`;
         }
         const rows = await listAuditEntries(
@@ -57,6 +61,7 @@ export function createAdminService(deps: ServiceDeps) {
             outcome: r.outcome,
             detail: r.detail,
             requestId: r.request_id,
+            count: r.count,
           })),
         };
       });

@@ -5,6 +5,7 @@ import type { ScopeFilter } from '../db/hosting.repository.ts';
 import { insertAuditEntry } from '../db/audit.repository.ts';
 import type { Hasher, Random } from './passwords.ts';
 import type { Role } from './roles.ts';
+import type { StrengthJudge } from './strength.ts';
 
 export type Clock = { now(): Date };
 export const systemClock: Clock = { now: () => new Date() };
@@ -17,6 +18,8 @@ export type ServiceDeps = {
   random: Random;
   logger: Logger;
   settings: ServiceSettings;
+  /** Judges chosen passwords off the event loop. */
+  strength: StrengthJudge;
 };
 
 export type ServiceSettings = {
@@ -44,6 +47,8 @@ export type Access = {
   role: Role;
   scope: ScopeFilter;
   requestId: string;
+  /** The button or modal this request comes from: the change consumes it in its own transaction (SPEC §12). */
+  pending?: { id: string; outcome: string };
 };
 
 /** An audit entry in the making: who and which request come from the access. */
@@ -53,11 +58,22 @@ export type AuditFacts = {
   outcome: 'ok' | 'denied' | 'rejected';
   detail?: string | null;
   hostingAccountId?: number | null;
+  /**
+   * Denials and refusals that a flood could repeat: one row per key and minute, with a count
+   * (`actor`: per person; `workspace`: per workspace, for workspaces nobody may use).
+   */
+  collapse?: 'actor' | 'workspace';
 };
 
-export async function writeAudit(db: Kysely<DB> | Transaction<DB>, deps: Pick<ServiceDeps, 'clock'>, actor: Actor, requestId: string, facts: AuditFacts) {
-  await insertAuditEntry(db, {
-    at: deps.clock.now(),
+/** Writes an audit entry; returns how many times its collapse key has been seen this minute (1 for a new row). */
+export async function writeAudit(db: Kysely<DB> | Transaction<DB>, deps: Pick<ServiceDeps, 'clock'>, actor: Actor, requestId: string, facts: AuditFacts): Promise<number> {
+  const at = deps.clock.now();
+  const who = facts.collapse === 'workspace' ? '*' : actor.userId;
+  const minute = at.toISOString().slice(0, 16);
+  const collapseKey = facts.collapse ? [actor.platform, actor.workspaceId, who, facts.command, facts.outcome, facts.detail ?? '', minute].join('|') : null;
+  return insertAuditEntry(db, {
+    at,
+    collapse_key: collapseKey,
     platform: actor.platform,
     workspace_id: actor.workspaceId,
     actor_id: actor.userId,

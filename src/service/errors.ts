@@ -27,7 +27,16 @@ export type DomainError =
   | { code: 'CATCHALL_TARGET_INVALID'; value: string }
   | { code: 'NOT_FOUND'; what: string; value: string }
   | { code: 'ALREADY_EXISTS'; what: string; value: string }
-  | { code: 'INVALID_VALUE'; what: string; value: string; rule: string };
+  | { code: 'INVALID_VALUE'; what: string; value: string; rule: string }
+  | { code: 'PASSWORD_TOO_LONG'; length: number; max: number }
+  | { code: 'STRENGTH_UNAVAILABLE' }
+  | { code: 'EVERYONE_ROLE' }
+  | { code: 'ACTION_UNKNOWN' }
+  | { code: 'ACTION_NOT_YOURS'; requester: string }
+  | { code: 'ACTION_EXPIRED'; what: string }
+  | { code: 'ACTION_USED'; outcome: string; by: string; at: Date }
+  | { code: 'CONFIRMATION_REQUIRED'; command: string }
+  | { code: 'SECRET_NEEDS_TERMINAL' };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -44,9 +53,9 @@ export class DomainFailure extends Error {
   }
 }
 
-export const fail = (error: DomainError): never => {
+export function fail(error: DomainError): never {
   throw new DomainFailure(error);
-};
+}
 
 /** Runs `work`, turning a DomainFailure into an error result; anything else is rethrown. */
 export async function guard<T>(work: () => Promise<T>): Promise<Result<T>> {
@@ -116,6 +125,24 @@ export function describeError(e: DomainError): string {
       return `${capitalize(e.what)} ${show(e.value)} already exists; nothing was changed.`;
     case 'INVALID_VALUE':
       return `Invalid ${e.what} ${show(e.value)}: ${e.rule}.`;
+    case 'PASSWORD_TOO_LONG':
+      return `Password not accepted: it must have at most ${e.max} characters (it has ${e.length}).`;
+    case 'STRENGTH_UNAVAILABLE':
+      return 'Password not accepted: its strength could not be judged in time. Choose a shorter or different password.';
+    case 'EVERYONE_ROLE':
+      return 'Not allowed: @everyone cannot be given a popbot role, since that would give it to every member. Grant a role that only the right people hold.';
+    case 'ACTION_UNKNOWN':
+      return 'This button is out of date or not from this workspace; nothing was changed.';
+    case 'ACTION_NOT_YOURS':
+      return `Only ${e.requester} can use this button; nothing was changed.`;
+    case 'ACTION_EXPIRED':
+      return `This button has expired; nothing was changed. Run the command again to ${e.what}.`;
+    case 'ACTION_USED':
+      return `Already done: ${e.outcome} by ${e.by} at ${e.at.toISOString().slice(11, 16)} UTC. Nothing more was changed.`;
+    case 'CONFIRMATION_REQUIRED':
+      return `Not done: confirm with --yes (${e.command} --yes).`;
+    case 'SECRET_NEEDS_TERMINAL':
+      return 'Password not changed: without a terminal, give it on standard input with --password-stdin (one line), or run passwd without --own for a generated one.';
   }
 }
 

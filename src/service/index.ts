@@ -3,6 +3,7 @@ import { createAdminService } from './admin.service.ts';
 import { createMailboxService } from './mailbox.service.ts';
 import { createPlanService } from './plan.service.ts';
 import { createProvisioningService } from './provisioning.service.ts';
+import { createPendingService } from './pending.service.ts';
 import type { ServiceDeps } from './context.ts';
 
 /** The one service every adapter shares: it enforces every rule, whatever the platform. */
@@ -13,6 +14,7 @@ export function createService(deps: ServiceDeps) {
     plans: createPlanService(deps),
     admin: createAdminService(deps),
     provisioning: createProvisioningService(deps),
+    pending: createPendingService(deps),
   };
 }
 
@@ -21,4 +23,9 @@ export type PopService = ReturnType<typeof createService>;
 export { CONSOLE_ACTOR, systemClock, type Access, type Actor, type ServiceDeps, type ServiceSettings } from './context.ts';
 export { describeError, type DomainError, type Result } from './errors.ts';
 export { Secret } from './secret.ts';
-export { cryptoRandom, createArgon2Hasher, type Hasher } from './passwords.ts';
+export { cryptoRandom, createArgon2Hasher, MAX_PASSWORD_LENGTH, type Hasher } from './passwords.ts';
+export { createStrengthJudge, type StrengthJudge } from './strength.ts';
+export { compactAddress } from './names.ts';
+export { isDatabaseUnavailable } from '../db/database.ts';
+export type { IssuedPassword } from './mailbox.service.ts';
+export type { PendingAction } from './pending.service.ts';

@@ -9,20 +9,38 @@ import {
   findMailboxAddresses,
   insertMailbox,
   listMailboxes,
+  lockMailbox,
+  lockMailboxHolding,
   type MailboxRow,
+  restoreMailboxPassword,
   setMailboxPassword,
   setMailboxQuota,
   usageOf,
 } from '../db/mailbox.repository.ts';
 import { countRateLimitHit } from '../db/access.repository.ts';
+import { markUndelivered } from '../db/audit.repository.ts';
 import { fail, guard, type Result } from './errors.ts';
 import { loginsOf } from './names.ts';
-import { generatePassword, requireStrongPassword } from './passwords.ts';
+import { generatePassword, requireBoundedPassword, requireStrongPassword } from './passwords.ts';
 import type { Secret } from './secret.ts';
+import { consumeIn } from './pending.service.ts';
 import { resolveDomain, resolveHostingAccount, type AccountSpec, type ResolvedDomain } from './targets.ts';
 import { writeAudit, type Access, type ServiceDeps } from './context.ts';
 
 export const LIST_PAGE_SIZE = 10;
+
+/**
+ * A password just put in force, with what undoes it if nobody receives it (SPEC §4): the new hash,
+ * and the previous one (none for a new account).
+ */
+export type IssuedPassword = {
+  command: 'add' | 'passwd';
+  requestId: string;
+  address: string;
+  mailboxId: number;
+  hash: string;
+  previous: { hash: string; changedAt: Date } | null;
+};
 
 /** Everything a mail client needs; the password travels only inside the Secret. */
 export type LoginDetails = {
@@ -30,6 +48,7 @@ export type LoginDetails = {
   logins: string[];
   password: Secret;
   pop3: { host: string; port: number };
+  issued: IssuedPassword;
 };
 
 export type MailboxView = {
@@ -57,9 +76,13 @@ export type ListView = {
   diskQuotaMb: number;
 };
 
-/** POP accounts: list, info, add, passwd, quota, delete. Every change is one transaction with its audit entry. */
+/**
+ * POP accounts: list, info, add, passwd, quota, delete. Every change reads, checks and writes in one
+ * transaction with its rows locked, together with its audit entry and the click it came from (§12).
+ * Checks made before the transaction are early, cheap refusals only; they are made again under the lock.
+ */
 export function createMailboxService(deps: ServiceDeps) {
-  const { db, hasher, clock, random, logger, settings } = deps;
+  const { db, hasher, clock, random, logger, settings, strength } = deps;
 
   /** The Main Account as a mailbox: bare login, the hosting account's disk quota. */
   async function mainView(hosting: HostingAccountRow): Promise<MailboxView> {
@@ -82,22 +105,25 @@ export function createMailboxService(deps: ServiceDeps) {
     if (quotaMb > hosting.diskQuotaMb) fail({ code: 'QUOTA_OVER_DISK', value: input, quotaMb, diskMb: hosting.diskQuotaMb });
   }
 
-  /** Counts add/passwd against the per-actor limit inside the change's transaction: a failed change costs nothing. */
-  async function takeRateLimit(trx: Transaction<DB>, access: Access, action: string) {
+  /**
+   * Counts an add/passwd against the per-actor limit, in its own statement and before any hashing or
+   * strength estimate: every attempt costs, accepted or refused, and a refused one costs nothing more.
+   */
+  async function takeRateLimit(access: Access, action: string) {
     if (access.role === 'owner') return;
     const now = clock.now().getTime();
     const windowStart = new Date(now - (now % 60_000));
     const { actor } = access;
-    const count = await countRateLimitHit(trx, `${actor.platform}:${actor.workspaceId}:${actor.userId}`, action, windowStart);
+    const count = await countRateLimitHit(db, `${actor.platform}:${actor.workspaceId}:${actor.userId}`, action, windowStart);
     if (count > settings.rateLimitPerMinute) {
       fail({ code: 'RATE_LIMITED', action, limit: settings.rateLimitPerMinute, retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + 60_000 - now) / 1000)) });
     }
   }
 
-  /** Records refusals that are not the user's typing (plan limit, rate limit) in their own transaction. */
+  /** Records refusals that are not the user's typing (plan limit, rate limit), collapsed per actor and minute. */
   async function auditRejection<T>(access: Access, command: string, target: string, hostingAccountId: number | null, result: Result<T>) {
     if (!result.ok && (result.error.code === 'PLAN_LIMIT_REACHED' || result.error.code === 'RATE_LIMITED')) {
-      await writeAudit(db, deps, access.actor, access.requestId, { command, target, outcome: 'rejected', detail: result.error.code, hostingAccountId });
+      await writeAudit(db, deps, access.actor, access.requestId, { command, target, outcome: 'rejected', detail: result.error.code, hostingAccountId, collapse: 'actor' });
     }
     return result;
   }
@@ -105,21 +131,32 @@ export function createMailboxService(deps: ServiceDeps) {
   async function findExisting(domain: ResolvedDomain, name: string) {
     const mailbox = await findMailbox(db, domain.domainId, name);
     if (!mailbox) fail({ code: 'ACCOUNT_NOT_FOUND', address: `${name}@${domain.domain}` });
-    return mailbox!;
+    return mailbox;
   }
 
   /** The POP account a change is about; the Main Account is refused with the reason. */
   async function findChangeable(access: Access, spec: AccountSpec, action: 'passwd' | 'quota' | 'delete') {
-    const domain = await resolveDomain(db, access, spec.domain);
+    const domain = await resolveDomain(deps, access, spec.domain);
     if (isMainName(domain, spec.name)) fail({ code: 'MAIN_ACCOUNT_PROTECTED', action, login: spec.name });
     const mailbox = await findExisting(domain, spec.name);
     return { domain, mailbox, address: addressOf(mailbox) };
   }
 
+  /**
+   * Inside a change's transaction: consumes the click it came from, then locks the mailbox it read
+   * earlier. Gone meanwhile (deleted, or deleted and made again: another id) → not found, nothing done.
+   */
+  async function lockChangeable(trx: Transaction<DB>, access: Access, mailbox: MailboxRow) {
+    await consumeIn(trx, deps, access);
+    const locked = await lockMailbox(trx, mailbox.domainId, mailbox.name);
+    if (!locked || locked.id !== mailbox.id) fail({ code: 'ACCOUNT_NOT_FOUND', address: addressOf(mailbox) });
+    return locked;
+  }
+
   const logChange = (access: Access, command: string, target: string, message: string) =>
     logger.info({ command, actor: access.actor.userId, target, requestId: access.requestId }, message);
 
-  const addressOf = (m: MailboxRow) => `${m.name}@${m.domain}`;
+  const addressOf = (m: { name: string; domain: string }) => `${m.name}@${m.domain}`;
 
   const toView = (m: MailboxRow): MailboxView => ({
     address: addressOf(m),
@@ -136,7 +173,7 @@ export function createMailboxService(deps: ServiceDeps) {
     /** Main Account first, then one page of POP accounts, with the plan's usage footer. */
     async list(access: Access, options: { domain?: string; page: number }): Promise<Result<ListView>> {
       return guard(async () => {
-        const { hostingAccount: hosting, domain } = await resolveHostingAccount(db, access, options.domain);
+        const { hostingAccount: hosting, domain } = await resolveHostingAccount(deps, access, options.domain);
         const filter = { hostingAccountId: hosting.id, domainId: domain?.domainId };
         const [total, popUsed, diskUsed, main] = await Promise.all([
           countMailboxes(db, filter),
@@ -165,7 +202,7 @@ export function createMailboxService(deps: ServiceDeps) {
 
     async info(access: Access, spec: AccountSpec): Promise<Result<MailboxView>> {
       return guard(async () => {
-        const domain = await resolveDomain(db, access, spec.domain);
+        const domain = await resolveDomain(deps, access, spec.domain);
         if (isMainName(domain, spec.name)) return mainView(domain.hostingAccount);
         return toView(await findExisting(domain, spec.name));
       });
@@ -176,30 +213,32 @@ export function createMailboxService(deps: ServiceDeps) {
       let hostingAccountId: number | null = null;
       let address = spec.name;
       const result = await guard(async () => {
-        const domain = await resolveDomain(db, access, spec.domain);
+        const domain = await resolveDomain(deps, access, spec.domain);
         const hosting = domain.hostingAccount;
         hostingAccountId = hosting.id;
         address = `${spec.name}@${domain.domain}`;
         if (isMainName(domain, spec.name)) fail({ code: 'MAIN_ACCOUNT_PROTECTED', action: 'add', login: spec.name });
         const quotaMb = spec.quotaMb ?? hosting.defaultQuotaMb;
         checkQuota(hosting, quotaMb, spec.quotaInput ?? String(quotaMb));
-        // Cheap checks first, so a refused add costs no hashing; both are checked again under the lock.
         if (await findMailbox(db, domain.domainId, spec.name)) fail({ code: 'ACCOUNT_EXISTS', address });
         const planLimit = { code: 'PLAN_LIMIT_REACHED', plan: hosting.planName, limit: hosting.maxPopAccounts, account: hosting.username, domain: domain.domain } as const;
         if ((await countMailboxes(db, { hostingAccountId: hosting.id })) >= hosting.maxPopAccounts) fail(planLimit);
+        await takeRateLimit(access, 'add');
 
         const password = generatePassword(random);
         const passwordHash = await hasher.hash(password);
-        await db.transaction().execute(async (trx) => {
+        const mailboxId = await db.transaction().execute(async (trx) => {
+          await consumeIn(trx, deps, access);
           await lockHostingAccount(trx, hosting.id);
           if ((await countMailboxes(trx, { hostingAccountId: hosting.id })) >= hosting.maxPopAccounts) fail(planLimit);
-          await takeRateLimit(trx, access, 'add');
           const id = await insertMailbox(trx, { hostingAccountId: hosting.id, domainId: domain.domainId, name: spec.name, passwordHash, quotaMb, at: clock.now() });
           if (id === 0) fail({ code: 'ACCOUNT_EXISTS', address });
           await writeAudit(trx, deps, access.actor, access.requestId, { command: 'add', target: address, outcome: 'ok', detail: `quota ${quotaMb} MB`, hostingAccountId: hosting.id });
+          return id;
         });
         logChange(access, 'add', address, 'mailbox created');
-        return { address, logins: loginsOf(spec.name, domain.domain), password, pop3: settings.pop3, quotaMb };
+        const issued: IssuedPassword = { command: 'add', requestId: access.requestId, address, mailboxId, hash: passwordHash, previous: null };
+        return { address, logins: loginsOf(spec.name, domain.domain), password, pop3: settings.pop3, quotaMb, issued };
       });
       return auditRejection(access, 'add', address, hostingAccountId, result);
     },
@@ -213,12 +252,16 @@ export function createMailboxService(deps: ServiceDeps) {
         const { mailbox } = changeable;
         hostingAccountId = mailbox.hostingAccountId;
         address = changeable.address;
-        if (spec.chosen) requireStrongPassword(spec.chosen, { name: mailbox.name, domain: mailbox.domain });
+        await takeRateLimit(access, 'passwd');
+        if (spec.chosen) {
+          requireBoundedPassword(spec.chosen);
+          await requireStrongPassword(spec.chosen, { name: mailbox.name, domain: mailbox.domain }, strength);
+        }
         const password = spec.chosen ?? generatePassword(random);
         const passwordHash = await hasher.hash(password);
-        await db.transaction().execute(async (trx) => {
-          await takeRateLimit(trx, access, 'passwd');
-          await setMailboxPassword(trx, mailbox.id, passwordHash, clock.now());
+        const previous = await db.transaction().execute(async (trx) => {
+          const locked = await lockChangeable(trx, access, mailbox);
+          await setMailboxPassword(trx, locked.id, passwordHash, clock.now());
           await writeAudit(trx, deps, access.actor, access.requestId, {
             command: 'passwd',
             target: address,
@@ -226,9 +269,11 @@ export function createMailboxService(deps: ServiceDeps) {
             detail: spec.chosen ? 'password chosen by requester' : 'password generated',
             hostingAccountId: mailbox.hostingAccountId,
           });
+          return { hash: locked.passwordHash, changedAt: locked.passwordChangedAt };
         });
         logChange(access, 'passwd', address, 'password changed');
-        return { address, logins: loginsOf(mailbox.name, mailbox.domain), password, pop3: settings.pop3, chosen: spec.chosen !== undefined };
+        const issued: IssuedPassword = { command: 'passwd', requestId: access.requestId, address, mailboxId: mailbox.id, hash: passwordHash, previous };
+        return { address, logins: loginsOf(mailbox.name, mailbox.domain), password, pop3: settings.pop3, chosen: spec.chosen !== undefined, issued };
       });
       return auditRejection(access, 'passwd', address, hostingAccountId, result);
     },
@@ -237,35 +282,43 @@ export function createMailboxService(deps: ServiceDeps) {
       return guard(async () => {
         const { domain, mailbox, address } = await findChangeable(access, spec, 'quota');
         checkQuota(domain.hostingAccount, spec.quotaMb, spec.quotaInput);
-        await db.transaction().execute(async (trx) => {
-          await setMailboxQuota(trx, mailbox.id, spec.quotaMb);
+        const fromMb = await db.transaction().execute(async (trx) => {
+          const locked = await lockChangeable(trx, access, mailbox);
+          await setMailboxQuota(trx, locked.id, spec.quotaMb);
           await writeAudit(trx, deps, access.actor, access.requestId, {
             command: 'quota',
             target: address,
             outcome: 'ok',
-            detail: `${mailbox.quotaMb} MB → ${spec.quotaMb} MB`,
+            detail: `${locked.quotaMb} MB → ${spec.quotaMb} MB`,
             hostingAccountId: mailbox.hostingAccountId,
           });
+          return locked.quotaMb;
         });
         logChange(access, 'quota', address, 'quota changed');
-        return { address, fromMb: mailbox.quotaMb, toMb: spec.quotaMb };
+        return { address, fromMb, toMb: spec.quotaMb };
       });
     },
 
-    /** Checks that an account can be deleted, without deleting it: the question before the confirmation. */
-    async checkDeletable(access: Access, spec: AccountSpec): Promise<Result<MailboxView>> {
+    /** Checks that an account can be changed, without changing it: the question before a confirmation or form. */
+    async checkChangeable(access: Access, spec: AccountSpec, action: 'passwd' | 'delete'): Promise<Result<MailboxView & { id: number }>> {
       return guard(async () => {
-        return toView((await findChangeable(access, spec, 'delete')).mailbox);
+        const { mailbox } = await findChangeable(access, spec, action);
+        return { ...toView(mailbox), id: mailbox.id };
       });
     },
 
-    /** Deletes a POP account; catch-alls that pointed at it fall back to the Main Account. */
-    async remove(access: Access, spec: AccountSpec): Promise<Result<{ address: string; catchallsReset: string[] }>> {
+    /**
+     * Deletes a POP account; catch-alls that pointed at it fall back to the Main Account. With
+     * `mailboxId` (a confirmation button), only that very account: one made again since is kept.
+     */
+    async remove(access: Access, spec: AccountSpec & { mailboxId?: number }): Promise<Result<{ address: string; catchallsReset: string[] }>> {
       return guard(async () => {
         const { mailbox, address } = await findChangeable(access, spec, 'delete');
+        if (spec.mailboxId !== undefined && spec.mailboxId !== mailbox.id) fail({ code: 'ACCOUNT_NOT_FOUND', address });
         const catchallsReset = await db.transaction().execute(async (trx) => {
-          const reset = await resetCatchallsTo(trx, mailbox.id);
-          await deleteMailbox(trx, mailbox.id);
+          const locked = await lockChangeable(trx, access, mailbox);
+          const reset = await resetCatchallsTo(trx, locked.id);
+          if (!(await deleteMailbox(trx, locked.id))) fail({ code: 'ACCOUNT_NOT_FOUND', address });
           await deleteUsage(trx, address);
           await writeAudit(trx, deps, access.actor, access.requestId, {
             command: 'delete',
@@ -279,6 +332,28 @@ export function createMailboxService(deps: ServiceDeps) {
         logChange(access, 'delete', address, 'mailbox deleted');
         return { address, catchallsReset };
       });
+    },
+
+    /**
+     * Takes back a password nobody received (SPEC §4): the previous hash goes back, or a new account
+     * goes away, unless the row was changed again meanwhile (compare-and-set on the hash). The change's
+     * audit entry then says "delivery failed" and what was done. Returns whether it was undone.
+     */
+    async withdraw(issued: IssuedPassword): Promise<boolean> {
+      const undone = await db.transaction().execute(async (trx) => {
+        let done = false;
+        if (issued.previous) {
+          done = await restoreMailboxPassword(trx, issued.mailboxId, issued.hash, issued.previous);
+        } else if (await lockMailboxHolding(trx, issued.mailboxId, issued.hash)) {
+          await resetCatchallsTo(trx, issued.mailboxId);
+          done = await deleteMailbox(trx, issued.mailboxId);
+        }
+        const what = issued.previous ? 'previous password put back' : 'account removed again';
+        await markUndelivered(trx, issued.requestId, issued.command, done ? what : 'changed again meanwhile, left as it is');
+        return done;
+      });
+      logger.warn({ command: issued.command, target: issued.address, requestId: issued.requestId, undone }, 'password not delivered; change withdrawn');
+      return undone;
     },
 
     /** Addresses the actor may manage that start with `prefix` (autocomplete, pickers). */

@@ -16,3 +16,18 @@ export const isValidUsername = (username: string): boolean => /^[a-z][a-z0-9]{0,
 
 /** The two logins a mail client may use for a POP account. */
 export const loginsOf = (name: string, domain: string): [string, string] => [`${name}@${domain}`, `${name}+${domain}`];
+
+/** Marks the elided start of a domain in a shortened address (`scott@…long-domain.example`). */
+export const ELIDED = '…';
+
+/**
+ * An address that fits `max` characters (Discord's 100 for choices, Slack's 75 for option text):
+ * the name stays whole, the domain keeps its end. `resolveDomain` reads the short form back.
+ */
+export function compactAddress(address: string, max: number): string {
+  if (address.length <= max) return address;
+  const at = address.lastIndexOf('@');
+  const name = address.slice(0, at);
+  const keep = Math.max(1, max - name.length - 1 - ELIDED.length);
+  return `${name}@${ELIDED}${address.slice(address.length - keep)}`;
+}

@@ -1,10 +1,8 @@
 import { randomInt } from 'node:crypto';
 import argon2 from 'argon2';
-import { zxcvbn, zxcvbnOptions } from '@zxcvbn-ts/core';
-import * as zxcvbnCommon from '@zxcvbn-ts/language-common';
-import * as zxcvbnEn from '@zxcvbn-ts/language-en';
 import { fail } from './errors.ts';
 import { Secret } from './secret.ts';
+import type { StrengthJudge } from './strength.ts';
 
 /** A source of uniform random integers in [0, max). Production uses the OS CSPRNG. */
 export type Random = { int(max: number): number };
@@ -30,26 +28,15 @@ export function generatePassword(random: Random): Secret {
 }
 
 export const MIN_PASSWORD_LENGTH = 10;
+export const MAX_PASSWORD_LENGTH = 128;
 export const MIN_PASSWORD_SCORE = 3;
-
-let zxcvbnReady = false;
-function estimator(): typeof zxcvbn {
-  if (!zxcvbnReady) {
-    zxcvbnOptions.setOptions({
-      dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
-      graphs: zxcvbnCommon.adjacencyGraphs,
-      translations: zxcvbnEn.translations,
-    });
-    zxcvbnReady = true;
-  }
-  return zxcvbn;
-}
 
 /**
  * Rules for a password the requester chooses. Returns the broken rules, never the password.
- * Estimates strength with zxcvbn (score 0–4), with the account's own words as a dictionary.
+ * The cheap rules come first; the strength estimate (zxcvbn score 0–4, with the account's own
+ * words as a dictionary) runs only on a password that passed them, off the event loop.
  */
-export function checkChosenPassword(password: Secret, context: { name: string; domain: string }): string[] {
+export async function checkChosenPassword(password: Secret, context: { name: string; domain: string }, judge: StrengthJudge): Promise<string[]> {
   const value = password.reveal();
   const lower = value.toLowerCase();
   const reasons: string[] = [];
@@ -60,16 +47,24 @@ export function checkChosenPassword(password: Secret, context: { name: string; d
   const domainLabel = domain.split('.')[0] ?? domain;
   if (lower.includes(domain) || (domainLabel.length >= 4 && lower.includes(domainLabel))) reasons.push('it must not contain the domain');
   if (reasons.length === 0) {
-    const { score } = estimator()(value, [context.name, domain, domainLabel]);
+    const score = await judge.score(password, [context.name, domain, domainLabel]);
+    if (score === null) fail({ code: 'STRENGTH_UNAVAILABLE' });
     if (score < MIN_PASSWORD_SCORE) reasons.push(`it is too easy to guess (strength ${score} of 4; at least ${MIN_PASSWORD_SCORE} needed): use more unrelated words or characters`);
   }
   return reasons;
 }
 
-/** Fails with WEAK_PASSWORD (rolling back whatever is under way) when a chosen password breaks a rule. */
-export function requireStrongPassword(password: Secret, context: { name: string; domain: string }): void {
-  const reasons = checkChosenPassword(password, context);
+/** Fails with PASSWORD_TOO_LONG or WEAK_PASSWORD when a chosen password breaks a rule. */
+export async function requireStrongPassword(password: Secret, context: { name: string; domain: string }, judge: StrengthJudge): Promise<void> {
+  requireBoundedPassword(password);
+  const reasons = await checkChosenPassword(password, context, judge);
   if (reasons.length > 0) fail({ code: 'WEAK_PASSWORD', reasons });
+}
+
+/** The length cap, checked before anything costly (SPEC §4). */
+export function requireBoundedPassword(password: Secret): void {
+  const length = password.reveal().length;
+  if (length > MAX_PASSWORD_LENGTH) fail({ code: 'PASSWORD_TOO_LONG', length, max: MAX_PASSWORD_LENGTH });
 }
 
 /** Hashes and verifies passwords in the exact form Dovecot reads. */

@@ -5,6 +5,7 @@ import type { CatchallMode } from '../db/schema.ts';
 import { fail, guard, type Result } from './errors.ts';
 import { normalizeAccountName } from './names.ts';
 import { resolveDomain, resolveHostingAccount } from './targets.ts';
+import { consumeIn } from './pending.service.ts';
 import { writeAudit, type Access, type ServiceDeps } from './context.ts';
 
 export type PlanView = {
@@ -47,15 +48,16 @@ export function createPlanService(deps: ServiceDeps) {
 
   return {
     async plan(access: Access, domain: string | undefined): Promise<Result<PlanView>> {
-      return guard(async () => planView((await resolveHostingAccount(db, access, domain)).hostingAccount));
+      return guard(async () => planView((await resolveHostingAccount(deps, access, domain)).hostingAccount));
     },
 
     /** Records a request for more POP accounts, for sales to act on. */
     async requestMore(access: Access, domain: string | undefined): Promise<Result<PlanView & { requestId: number }>> {
       return guard(async () => {
-        const { hostingAccount } = await resolveHostingAccount(db, access, domain);
+        const { hostingAccount } = await resolveHostingAccount(deps, access, domain);
         const view = await planView(hostingAccount);
         const id = await db.transaction().execute(async (trx) => {
+          await consumeIn(trx, deps, access);
           const requestId = await insertSalesRequest(trx, {
             at: clock.now(),
             hostingAccountId: hostingAccount.id,
@@ -83,7 +85,7 @@ export function createPlanService(deps: ServiceDeps) {
 
     async catchall(access: Access, domainName: string | undefined): Promise<Result<CatchallView>> {
       return guard(async () => {
-        const domain = await resolveDomain(db, access, domainName);
+        const domain = await resolveDomain(deps, access, domainName);
         let account: string | null = null;
         if (domain.catchallMailboxId !== null) {
           const mailbox = await getMailbox(db, domain.catchallMailboxId);
@@ -96,7 +98,7 @@ export function createPlanService(deps: ServiceDeps) {
     /** Sets where mail for unknown names of a domain goes; never affects existing accounts. */
     async setCatchall(access: Access, domainName: string | undefined, setting: CatchallSetting): Promise<Result<CatchallView>> {
       return guard(async () => {
-        const domain = await resolveDomain(db, access, domainName);
+        const domain = await resolveDomain(deps, access, domainName);
         let mailboxId: number | null = null;
         let account: string | null = null;
         if (setting.mode === 'account') {

@@ -76,7 +76,7 @@ export function createProvisioningService(deps: ServiceDeps) {
         if (await findHostingAccountByUsername(db, username)) fail({ code: 'ALREADY_EXISTS', what: 'hosting account', value: username });
         const domains = spec.domains.map(checkDomain);
         for (const domain of domains) if (await findDomain(db, domain)) fail({ code: 'ALREADY_EXISTS', what: 'domain', value: domain });
-        if (spec.password) requireStrongPassword(spec.password, { name: username, domain: domains[0] ?? username });
+        if (spec.password) await requireStrongPassword(spec.password, { name: username, domain: domains[0] ?? username }, deps.strength);
         const password = spec.password ?? generatePassword(random);
         const passwordHash = await hasher.hash(password);
         await db.transaction().execute(async (trx) => {
@@ -95,7 +95,7 @@ export function createProvisioningService(deps: ServiceDeps) {
     async setHostingAccountPassword(username: string, password: Secret | undefined, requestId: string): Promise<Result<{ username: string; password: Secret; generated: boolean }>> {
       return guard(async () => {
         const account = await hostingAccountByUsername(username);
-        if (password) requireStrongPassword(password, { name: account.username, domain: account.username });
+        if (password) await requireStrongPassword(password, { name: account.username, domain: account.username }, deps.strength);
         const secret = password ?? generatePassword(random);
         const hash = await hasher.hash(secret);
         await db.transaction().execute(async (trx) => {

@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.ts';
-import { getHostingAccount, listDomains, type DomainRow, type HostingAccountRow } from '../db/hosting.repository.ts';
+import { findDomain, getHostingAccount, listDomains, type DomainRow, type HostingAccountRow } from '../db/hosting.repository.ts';
 import { fail } from './errors.ts';
-import { normalizeDomain } from './names.ts';
-import type { Access } from './context.ts';
+import { ELIDED, normalizeDomain } from './names.ts';
+import { writeAudit, type Access, type ServiceDeps } from './context.ts';
+
+type Deps = Pick<ServiceDeps, 'db' | 'clock'>;
 
 /** An account named by a user: `name` alone, or `name@domain`. The name is already valid. */
 export type AccountSpec = { name: string; domain?: string };
@@ -12,17 +12,29 @@ export type AccountSpec = { name: string; domain?: string };
 export type ResolvedDomain = DomainRow & { hostingAccount: HostingAccountRow };
 
 /**
- * Picks the domain meant: the one named (case-insensitive, among the actor's),
- * or the only one the actor has; otherwise fails listing the choices.
+ * Picks the domain meant: the one named (case-insensitive, among the actor's), one whose end is
+ * named after `…` (a shortened address from a picker), or the only one the actor has; otherwise
+ * fails listing the choices. A domain of another hosting account is refused exactly like one that
+ * does not exist, and the attempt is audited as denied (SPEC §6).
  */
-export async function resolveDomain(db: Kysely<DB>, access: Access, domain: string | undefined): Promise<ResolvedDomain> {
+export async function resolveDomain(deps: Deps, access: Access, domain: string | undefined): Promise<ResolvedDomain> {
+  const { db } = deps;
   const domains = await listDomains(db, access.scope);
   const names = domains.map((d) => d.domain);
   let row: DomainRow | undefined;
   if (domain !== undefined) {
     const wanted = normalizeDomain(domain);
-    row = domains.find((d) => d.domain === wanted);
-    if (!row) fail({ code: 'UNKNOWN_DOMAIN', value: domain, domains: names });
+    const matches = wanted.startsWith(ELIDED)
+      ? domains.filter((d) => d.domain.endsWith(wanted.slice(ELIDED.length)))
+      : domains.filter((d) => d.domain === wanted);
+    if (matches.length > 1) fail({ code: 'DOMAIN_REQUIRED', domains: matches.map((d) => d.domain) });
+    row = matches[0];
+    if (!row) {
+      if (!access.scope.all && (await findDomain(db, wanted))) {
+        await writeAudit(db, deps, access.actor, access.requestId, { command: 'domain', target: null, outcome: 'denied', detail: 'domain of another hosting account', collapse: 'actor' });
+      }
+      fail({ code: 'UNKNOWN_DOMAIN', value: domain, domains: names });
+    }
   } else if (domains.length === 1) {
     row = domains[0];
   } else {
@@ -38,12 +50,13 @@ export async function resolveDomain(db: Kysely<DB>, access: Access, domain: stri
  * reaches (even with several domains); otherwise fails listing the domains.
  */
 export async function resolveHostingAccount(
-  db: Kysely<DB>,
+  deps: Deps,
   access: Access,
   domain: string | undefined,
 ): Promise<{ hostingAccount: HostingAccountRow; domain?: ResolvedDomain }> {
+  const { db } = deps;
   if (domain !== undefined) {
-    const resolved = await resolveDomain(db, access, domain);
+    const resolved = await resolveDomain(deps, access, domain);
     return { hostingAccount: resolved.hostingAccount, domain: resolved };
   }
   const domains = await listDomains(db, access.scope);

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'discord.js';
 import { createDiscordAdapter } from '../../src/adapters/discord/discord.adapter.ts';
 import { registerCommands } from '../../src/adapters/discord/register.ts';
-import { encodeButton } from '../../src/adapters/discord/render.ts';
 import { dumpTables, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { makeCore } from '../helpers/core.ts';
 import { grantActor, makeHostingAccount } from '../helpers/factories.ts';
@@ -171,65 +170,80 @@ describe('Discord: /pop through discord.js with raw interactions (SPEC §7)', ()
     expect(await ask('zzz')).toEqual([]);
   });
 
-  it('delete: the requester confirms; another member is refused; an expired button does nothing', async () => {
+  it('delete: the requester confirms; another member is refused; a forged or expired button does nothing', async () => {
     await slash(ADMIN, 'add', [str('name', 'doomed')]);
     const asked = await slash(ADMIN, 'delete', [str('name', 'doomed')]);
     const [danger, cancel] = customIds(asked.edit.json);
-    expect(danger).toMatch(new RegExp(`^pop\\|del\\|${ADMIN.id}\\|[0-9a-z]+\\|doomed@guild\\.example$`));
-    expect(cancel).toBe(`pop|cancel|${ADMIN.id}`);
+    expect(danger).toMatch(/^pop:d:[A-Za-z0-9_-]{16}$/);
+    expect(cancel).toBe(danger!.replace('pop:d:', 'pop:c:'));
     expect(asked.text).toContain('"style":4');
+    expect(asked.text).toContain('expires in 5 minutes');
 
     const other = await click(OPERATOR, danger!);
-    const [refusal] = await fake.waitFor(other.token, 1);
-    expect(refusal!.json).toMatchObject({ type: 4, data: { flags: 64 } });
-    expect(JSON.stringify(refusal!.json)).toContain(`Only <@${ADMIN.id}> can use it`);
+    const [refusal] = await fake.waitFor(other.token, 2);
+    expect(JSON.stringify(fake.forToken(other.token))).toContain(`Only <@${ADMIN.id}> can use this button`);
+    expect(refusal!.json).toMatchObject({ type: 6 });
 
-    const expired = await click(ADMIN, encodeButton({ kind: 'del', requester: ADMIN.id, expires: Math.floor(Date.now() / 1000) - 1, address: 'doomed@guild.example' }));
-    const [late] = await fake.waitFor(expired.token, 1);
-    expect(late!.json).toMatchObject({ type: 7 });
-    expect(JSON.stringify(late!.json)).toContain('This confirmation expired; nothing was deleted');
+    // A crafted id naming a command, and a well-formed id nobody issued: nothing happens.
+    for (const forged of ['pop|run|delete doomed --yes', 'pop:d:AAAAAAAAAAAAAAAA']) {
+      const attempt = await click(ADMIN, forged);
+      await fake.waitFor(attempt.token, forged.startsWith('pop:') ? 2 : 1);
+      expect(JSON.stringify(fake.forToken(attempt.token))).toContain('out of date');
+    }
+    await database.db.updateTable('pending_actions').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', danger!.slice(6)).execute();
+    const expired = await click(ADMIN, danger!);
+    await fake.waitFor(expired.token, 2);
+    expect(JSON.stringify(fake.forToken(expired.token))).toContain('This button has expired; nothing was changed');
     expect(await database.db.selectFrom('mailboxes').select('id').where('name', '=', 'doomed').execute()).toHaveLength(1);
 
-    const confirmed = await click(ADMIN, danger!);
-    const [done] = await fake.waitFor(confirmed.token, 1);
-    expect(done!.json).toMatchObject({ type: 7 });
+    const again = await slash(ADMIN, 'delete', [str('name', 'doomed')]);
+    const [fresh] = customIds(again.edit.json);
+    const confirmed = await click(ADMIN, fresh!);
+    const [, done] = await fake.waitFor(confirmed.token, 2);
     expect(JSON.stringify(done!.json)).toContain('Deleted doomed@guild.example');
     expect(await database.db.selectFrom('mailboxes').select('id').where('name', '=', 'doomed').execute()).toEqual([]);
   });
 
   it('the click re-checks the role: a demoted requester cannot delete', async () => {
     await slash(ADMIN, 'add', [str('name', 'kept')]);
-    const button = encodeButton({ kind: 'del', requester: OPERATOR.id, expires: Math.floor(Date.now() / 1000) + 60, address: 'kept@guild.example' });
-    const attempt = await click(OPERATOR, button);
-    const [answer] = await fake.waitFor(attempt.token, 1);
-    expect(JSON.stringify(answer!.json)).toContain('`delete` needs the admin role');
+    const asked = await slash(ADMIN, 'delete', [str('name', 'kept')]);
+    const [danger] = customIds(asked.edit.json);
+    await core.service.admin.grant({ actor: { platform: 'console', workspaceId: 'local', userId: 'console', userName: 'console', roleIds: [] }, role: 'owner', scope: { all: true }, requestId: 't' }, { kind: 'user', id: ADMIN.id, label: 'gina', platform: 'discord', workspaceId: GUILD }, 'operator');
+    const attempt = await click(ADMIN, danger!);
+    await fake.waitFor(attempt.token, 2);
+    expect(JSON.stringify(fake.forToken(attempt.token))).toContain('`delete` needs the admin role');
     expect(await database.db.selectFrom('mailboxes').select('id').where('name', '=', 'kept').execute()).toHaveLength(1);
+    await grantActor(core.service, { platform: 'discord', workspaceId: GUILD, userId: ADMIN.id, userName: ADMIN.name, roleIds: [] }, 'guildco', 'admin');
   });
 
-  it('set my own password: the button opens a modal; weak is refused and changes nothing; strong is set', async () => {
+  it('set my own password: the button opens a modal; weak is refused and changes nothing; strong is set once', async () => {
     const created = await slash(OPERATOR, 'add', [str('name', 'ownpw')]);
-    const own = customIds(created.edit.json).find((c) => c.startsWith('pop|own|'))!;
-    expect(own).toBe(`pop|own|${OPERATOR.id}|ownpw@guild.example`);
+    const own = customIds(created.edit.json).find((c) => c.startsWith('pop:o:'))!;
+    expect(own).toMatch(/^pop:o:[A-Za-z0-9_-]{16}$/);
+    const modalId = own.replace('pop:o:', 'pop:m:');
     const opened = await click(OPERATOR, own);
     const [modal] = await fake.waitFor(opened.token, 1);
-    expect(modal!.json).toMatchObject({ type: 9, data: { custom_id: 'pop|ownm|ownpw@guild.example', title: 'Set my own password' } });
+    expect(modal!.json).toMatchObject({ type: 9, data: { custom_id: modalId, title: 'Set my own password' } });
 
     const before = await dumpTables(database.db);
-    const weak = await submitModal(OPERATOR, 'pop|ownm|ownpw@guild.example', 'password123');
+    const weak = await submitModal(OPERATOR, modalId, 'password123');
     expect(weak.callback.json).toEqual({ type: 5, data: { flags: 64 } });
     expect(weak.text).toContain('too easy to guess');
     expect(weak.text).not.toContain('password123');
-    expect(await dumpTables(database.db)).toBe(before);
+    const unchanged = (dump: string) => dump.replace(/## rate_limits[\s\S]*?(?=## )/, '');
+    expect(unchanged(await dumpTables(database.db))).toBe(unchanged(before));
 
-    const strong = await submitModal(OPERATOR, 'pop|ownm|ownpw@guild.example', 'violet-kettle-marsh-harbor');
+    const strong = await submitModal(OPERATOR, modalId, 'violet-kettle-marsh-harbor');
     expect(strong.text).toContain('Your password is set');
     expect(strong.text).not.toContain('violet-kettle-marsh-harbor');
-    expect(await dumpTables(database.db)).not.toBe(before);
+    const second = await submitModal(OPERATOR, modalId, 'another-strong-one-kettle');
+    expect(second.text).toContain('Already done: set a password for ownpw@guild.example by olaf');
 
     const direct = envelope(2, OPERATOR, { id: '1600000000000000001', name: 'pop', type: 1, options: [{ type: 1, name: 'passwd', options: [str('name', 'ownpw'), { type: BOOLEAN, name: 'own', value: true }] }] });
     feed(direct.payload);
     const [directModal] = await fake.waitFor(direct.token, 1);
-    expect(directModal!.json).toMatchObject({ type: 9, data: { custom_id: 'pop|ownm|ownpw' } });
+    expect(directModal!.json).toMatchObject({ type: 9, data: { title: 'Set my own password' } });
+    expect((directModal!.json!.data as { custom_id: string }).custom_id).toMatch(/^pop:m:[A-Za-z0-9_-]{16}$/);
   });
 
   it('the plan-limit answer carries "Request more POP accounts", which records a sales request and tells sales', async () => {
@@ -239,8 +253,8 @@ describe('Discord: /pop through discord.js with raw interactions (SPEC §7)', ()
     await slash(boss, 'add', [str('name', 'one')]);
     const full = await slash(boss, 'add', [str('name', 'two')]);
     expect(full.text).toContain('Plan limit reached');
-    const more = customIds(full.edit.json).find((c) => c.startsWith('pop|run|'))!;
-    expect(more).toBe('pop|run|plan tiny.example --request');
+    const more = customIds(full.edit.json).find((c) => c.startsWith('pop:r:'))!;
+    expect(more).toMatch(/^pop:r:[A-Za-z0-9_-]{16}$/);
     const clicked = await click(boss, more);
     const [deferred, edited] = await fake.waitFor(clicked.token, 2);
     expect(deferred!.json).toEqual({ type: 6 });
@@ -287,7 +301,7 @@ describe('Discord: secrets and registration', () => {
       const requests = await fake.waitFor(token, 2);
       const password = passwordOf(requests[1]!.body);
       expect(password).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
-      await expect.poll(() => core.logs.some((l) => l.includes('discord interaction failed'))).toBe(true);
+      await expect.poll(() => core.logs.some((l) => l.includes('reply not delivered'))).toBe(true);
       expect(core.logs.join('')).not.toContain(password!);
     } finally {
       fake.failing.webhooks = false;

@@ -2,7 +2,10 @@ import { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { createLogger } from '../../src/logger.ts';
 import type { DB } from '../../src/db/schema.ts';
-import { createService, createArgon2Hasher, cryptoRandom, systemClock, type Hasher } from '../../src/service/index.ts';
+import { createService, createArgon2Hasher, createStrengthJudge, cryptoRandom, systemClock, type Hasher } from '../../src/service/index.ts';
+
+/** One strength worker per test file: it starts on first use and never holds the process open. */
+const sharedStrength = createStrengthJudge();
 import type { Clock, ServiceSettings } from '../../src/service/context.ts';
 import { createDispatcher } from '../../src/commands/dispatch.ts';
 
@@ -31,6 +34,7 @@ export function makeCore(db: Kysely<DB>, options: { hasher?: Hasher; clock?: Clo
     random: cryptoRandom,
     logger,
     settings: { rateLimitPerMinute: 10, pop3: { host: 'pop.example.net', port: 995 }, ...options.settings },
+    strength: sharedStrength,
   });
   const dispatcher = createDispatcher({ service, logger });
   return { service, dispatcher, logger, logs: lines };

@@ -12,7 +12,7 @@ export const nextId = () => String(++snowflake);
  */
 export async function startFakeDiscord() {
   const received: DiscordRequest[] = [];
-  const failing = { webhooks: false };
+  const failing = { webhooks: false, followUps: false };
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
@@ -33,6 +33,9 @@ export async function startFakeDiscord() {
       const webhook = /\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(path);
       if (webhook && failing.webhooks) return send(500, { message: 'Internal Server Error', code: 0 });
       if (webhook) return send(200, message({ ...(json ?? {}), channel_id: '1200000000000000001', interaction_metadata: { id: nextId(), type: 2, user: user('1'), authorizing_integration_owners: {} } }));
+      const followUp = /\/webhooks\/(\d+)\/([^/]+)$/.exec(path);
+      if (followUp && req.method === 'POST') return failing.followUps ? send(500, { message: 'Internal Server Error', code: 0 }) : send(200, message({ ...(json ?? {}), channel_id: '1200000000000000001' }));
+      if (path.endsWith('/users/@me/channels') && req.method === 'POST') return send(200, { id: '1250000000000000001', type: 1, recipients: [user(String(json?.recipient_id ?? '1'))] });
       const channel = /\/channels\/(\d+)\/messages$/.exec(path);
       if (channel) return send(200, message({ ...(json ?? {}), channel_id: channel[1] }));
       if (/\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path) && req.method === 'PUT') {
@@ -48,7 +51,7 @@ export async function startFakeDiscord() {
     url,
     received,
     forToken,
-    /** Makes edits of the original response fail with 500, as Discord sometimes does. */
+    /** Makes edits of the original response (and follow-ups) fail with 500, as Discord sometimes does. */
     failing,
     async waitFor(token: string, count: number, ms = 10_000) {
       const start = Date.now();

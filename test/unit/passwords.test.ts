@@ -10,6 +10,9 @@ import {
   toDovecotOrder,
 } from '../../src/service/passwords.ts';
 import { Secret } from '../../src/service/secret.ts';
+import { createStrengthJudge } from '../../src/service/strength.ts';
+
+const judge = createStrengthJudge();
 
 describe('generated passwords', () => {
   it('carry at least 80 bits, in groups of four, without look-alikes', () => {
@@ -34,13 +37,13 @@ describe('chosen passwords', () => {
     ['qwertyuiop', 'too easy to guess'],
     ['scott-is-the-best-2026', 'account name'],
     ['example.com-rocks-9Z', 'domain'],
-  ])('rejects %j (%s)', (password, reason) => {
-    const reasons = checkChosenPassword(new Secret(password), ctx);
+  ])('rejects %j (%s)', async (password, reason) => {
+    const reasons = await checkChosenPassword(new Secret(password), ctx, judge);
     expect(reasons.join(' ')).toContain(reason);
     expect(reasons.join(' ')).not.toContain(password);
   });
-  it('accepts a strong one', () => {
-    expect(checkChosenPassword(new Secret('violet-kettle-marsh-harbor'), ctx)).toEqual([]);
+  it('accepts a strong one', async () => {
+    expect(await checkChosenPassword(new Secret('violet-kettle-marsh-harbor'), ctx, judge)).toEqual([]);
   });
 });
 

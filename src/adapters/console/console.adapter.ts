@@ -3,34 +3,39 @@ import type { Reply } from '../../commands/reply.ts';
 import { CONSOLE_ACTOR } from '../../service/context.ts';
 import { Secret } from '../../service/secret.ts';
 import { renderReply } from './render.ts';
+import { errorReply } from '../../commands/replies.ts';
 import type { ConsoleIO } from './terminal.ts';
 
 /**
- * Runs one console command and its follow-ups: typed confirmation for delete,
- * hidden prompt for "set my own password". Returns the final reply.
+ * Runs one console command and its follow-ups: typed confirmation for delete, hidden prompt for
+ * "set my own password" (or one line of standard input with --password-stdin). Returns the final reply.
  */
 export async function runConsoleCommand(dispatcher: Dispatcher, io: ConsoleIO, text: string): Promise<Reply> {
   const reply = await dispatcher.run(CONSOLE_ACTOR, text);
-  const confirm = reply.actions?.find((a) => a.id === 'confirm-delete');
+  const confirm = reply.actions?.find((a) => a.kind === 'confirm-delete');
   if (reply.tone === 'confirm' && confirm) {
-    if (!io.interactive) {
-      return { tone: 'error', title: reply.title, lines: [`Not deleted: confirm with --yes (pop ${confirm.command}).`], errorCode: 'CONFIRMATION_REQUIRED' };
-    }
+    const typed = confirm.confirm?.typed ?? '';
+    if (!io.interactive) return errorReply({ code: 'CONFIRMATION_REQUIRED', command: `pop delete ${typed}` });
     io.out(renderReply(reply));
-    const typed = await io.readLine(`  Type ${confirm.confirm?.typed} to delete it: `);
-    if (typed?.trim().toLowerCase() !== confirm.confirm?.typed) return { tone: 'info', title: 'Not deleted', lines: ['The confirmation did not match; nothing changed.'] };
-    return dispatcher.run(CONSOLE_ACTOR, confirm.command);
+    const answer = await io.readLine(`  Type ${typed} to delete it: `);
+    if (answer?.trim().toLowerCase() !== typed) {
+      await dispatcher.cancelAction(CONSOLE_ACTOR, confirm.pendingId);
+      return { tone: 'info', title: 'Not deleted', lines: ['The confirmation did not match; nothing changed.'] };
+    }
+    return dispatcher.runAction(CONSOLE_ACTOR, confirm.pendingId);
   }
-  const own = reply.actions?.find((a) => a.id === 'own-password');
+  const own = reply.actions?.find((a) => a.kind === 'own-password');
   if (reply.tone === 'confirm' && own) {
+    // Without a terminal, the next line of a script is no password unless the script says so.
+    if (!io.interactive && !own.fromStdin) return errorReply({ code: 'SECRET_NEEDS_TERMINAL' });
     if (io.interactive) io.out(renderReply(reply));
     const first = await io.readSecret(io.interactive ? '  New password: ' : '');
-    if (first === null || first.length === 0) return { tone: 'info', title: 'Password not changed', lines: ['No password given; nothing changed.'] };
+    if (first === null || first.length === 0) return { tone: 'error', title: 'Password not changed', lines: ['No password given; nothing changed.'], errorCode: 'NO_PASSWORD' };
     if (io.interactive) {
       const again = await io.readSecret('  Again: ');
       if (again !== first) return { tone: 'error', title: 'Password not changed', lines: ['The two entries differ; nothing changed.'], errorCode: 'MISMATCH' };
     }
-    return dispatcher.run(CONSOLE_ACTOR, own.command, { chosenPassword: new Secret(first) });
+    return dispatcher.runAction(CONSOLE_ACTOR, own.pendingId, { chosenPassword: new Secret(first) });
   }
   return reply;
 }
@@ -46,16 +51,29 @@ export async function runOneShot(dispatcher: Dispatcher, io: ConsoleIO, words: s
   return 0;
 }
 
-/** The interactive prompt: `pop add scott 10MB` or just `add scott 10MB`; `exit` leaves. */
-export async function runInteractive(dispatcher: Dispatcher, io: ConsoleIO, banner: string[]): Promise<void> {
+/**
+ * The interactive prompt: `pop add scott 10MB` or just `add scott 10MB`; `exit` leaves.
+ * Returns how many commands failed, so a script piped into it can exit non-zero.
+ */
+export async function runInteractive(dispatcher: Dispatcher, io: ConsoleIO, banner: string[]): Promise<number> {
   for (const line of banner) io.out(line);
+  let failed = 0;
   for (;;) {
     const line = await io.readLine('popbot> ');
     if (line === null) break;
-    const text = line.trim().replace(/^\/?pop(\s+|$)/, "");
+    const text = line.trim().replace(/^\/?pop(\s+|$)/, '');
     if (text === '') continue;
     if (text === 'exit' || text === 'quit') break;
-    io.out(renderReply(await runConsoleCommand(dispatcher, io, text)));
+    const reply = await runConsoleCommand(dispatcher, io, text);
+    if (reply.errorCode) {
+      failed++;
+      if (!io.interactive) {
+        io.err(renderReply(reply));
+        continue;
+      }
+    }
+    io.out(renderReply(reply));
   }
   io.close();
+  return failed;
 }

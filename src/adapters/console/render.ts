@@ -28,10 +28,10 @@ export function renderReply(reply: Reply): string {
       `  POP3:      ${s.server.host}, port ${s.server.port}`,
     );
   }
-  const followUps = (reply.actions ?? []).filter((a) => a.command && a.id !== 'confirm-delete');
+  const followUps = (reply.actions ?? []).filter((a) => a.hint && a.kind !== 'confirm-delete');
   if (followUps.length) {
     out.push('');
-    for (const a of followUps) out.push(`  ${a.label}: pop ${a.command}`);
+    for (const a of followUps) out.push(`  ${a.label}: pop ${a.hint}`);
   }
   return out.join('\n');
 }

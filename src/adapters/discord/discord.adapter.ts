@@ -12,13 +12,16 @@ import {
   type ChatInputCommandInteraction,
   type Interaction,
   type ModalSubmitInteraction,
+  type RepliableInteraction,
   type APIModalInteractionResponseCallbackData,
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Dispatcher } from '../../commands/dispatch.ts';
-import type { Reply } from '../../commands/reply.ts';
+import type { Announcement, Delivery, Reply } from '../../commands/reply.ts';
+import { errorReply } from '../../commands/replies.ts';
 import type { Actor } from '../../service/context.ts';
 import { Secret } from '../../service/secret.ts';
+import { compactAddress, MAX_PASSWORD_LENGTH } from '../../service/index.ts';
 import { DISCORD_OPTIONS, toCommandInput, type OptionValues } from './commands.ts';
 import { decodeButton, OWN_PASSWORD_MODAL, renderMessage } from './render.ts';
 
@@ -37,6 +40,8 @@ export type DiscordSettings = {
  */
 export const DISCORD_INTENTS = [GatewayIntentBits.Guilds];
 
+const notice = (title: string, line?: string): Reply => ({ tone: 'info', title, lines: line ? [line] : undefined });
+
 function actorOf(interaction: Interaction & { guildId: string }): Actor {
   const member = interaction.member as { roles: string[] | { cache: Map<string, unknown> } } | null;
   const roles = !member ? [] : Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
@@ -50,15 +55,16 @@ function safeError(error: unknown) {
 }
 
 /** A reply for editing a response that is already ephemeral (edits take no flags). */
-const renderEdit = (reply: Reply, requester: string) => {
-  const { flags: _flags, ...edit } = renderMessage(reply, requester);
+const renderEdit = (reply: Reply) => {
+  const { flags: _flags, ...edit } = renderMessage(reply);
   return edit;
 };
-const notice = (title: string, line?: string): Reply => ({ tone: 'info', title, lines: line ? [line] : undefined });
+
+type Guilded<T> = T & { guildId: string };
 
 /**
- * Discord: one `/pop` command with subcommands; every answer is ephemeral. Buttons carry their
- * state in custom_id; a click re-runs the command through the dispatcher, role check included.
+ * Discord: one `/pop` command with subcommands; every answer is ephemeral and confirmed. Buttons and
+ * modals name pending actions stored by popbot; an interaction id runs at most once across processes.
  */
 export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Logger; settings: DiscordSettings }) {
   const { dispatcher, settings } = deps;
@@ -66,20 +72,34 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
   const client = new Client({ intents: DISCORD_INTENTS, rest: settings.apiUrl ? { api: settings.apiUrl } : {} });
   client.rest.setToken(settings.token);
 
-  async function announce(reply: Reply) {
-    if (!reply.announce) return;
-    const channel = reply.announce.channel === 'sales' ? settings.salesChannel : settings.auditChannel;
+  async function announce(announcement: Announcement) {
+    const channel = announcement.channel === 'sales' ? settings.salesChannel : settings.auditChannel;
     if (!channel) return;
-    try {
-      await client.rest.post(Routes.channelMessages(channel), { body: { content: reply.announce.text, allowed_mentions: { parse: [] } } });
-    } catch (error) {
-      log.warn({ err: safeError(error), channel }, 'could not post to the channel');
-    }
+    await client.rest.post(Routes.channelMessages(channel), { body: { content: announcement.text, allowed_mentions: { parse: [] } } });
   }
 
-  function ownPasswordModal(address: string): APIModalInteractionResponseCallbackData {
+  /**
+   * Delivery through the interaction's original response (discord.js retries server errors), then,
+   * if that fails, an ephemeral follow-up or a direct message to say what happened.
+   */
+  function deliveryFor(interaction: RepliableInteraction): Delivery {
     return {
-      custom_id: `${OWN_PASSWORD_MODAL}${address}`,
+      reply: async (reply) => void (await interaction.editReply(renderEdit(reply))),
+      fallback: async (reply) => {
+        try {
+          await interaction.followUp(renderMessage(reply));
+        } catch (error) {
+          log.warn({ err: safeError(error) }, 'follow-up failed; sending a direct message');
+          await interaction.user.send(renderEdit(reply));
+        }
+      },
+      announce,
+    };
+  }
+
+  function ownPasswordModal(pendingId: string, address: string): APIModalInteractionResponseCallbackData {
+    return {
+      custom_id: `${OWN_PASSWORD_MODAL}${pendingId}`,
       title: 'Set my own password',
       components: [
         {
@@ -88,10 +108,10 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
             {
               type: ComponentType.TextInput as const,
               custom_id: 'password',
-              label: `New password for ${address}`.slice(0, 45),
+              label: `Password for ${compactAddress(address, 32)}`,
               style: TextInputStyle.Short,
               min_length: 1,
-              max_length: 200,
+              max_length: MAX_PASSWORD_LENGTH,
               required: true,
               placeholder: '10+ characters, not the name or domain',
             },
@@ -101,7 +121,9 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
     };
   }
 
-  async function onCommand(interaction: ChatInputCommandInteraction & { guildId: string }) {
+  const answer = (interaction: RepliableInteraction, reply: Reply) => interaction.reply(renderMessage(reply));
+
+  async function onCommand(interaction: Guilded<ChatInputCommandInteraction>) {
     const subcommand = interaction.options.getSubcommand();
     const values: OptionValues = {};
     for (const option of DISCORD_OPTIONS[subcommand] ?? []) {
@@ -110,74 +132,72 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
       if (option.name === 'target') values.target = { mention: interaction.options.resolved?.roles?.has(String(raw.value)) ? `<@&${raw.value}>` : `<@${raw.value}>` };
       else values[option.name] = raw.value as string | number | boolean;
     }
-    if (subcommand === 'passwd' && values.own === true && typeof values.name === 'string') {
-      // A modal must be the first answer, so the role is checked when it is submitted.
-      return interaction.showModal(ownPasswordModal(values.name));
+    const input = toCommandInput(subcommand, values);
+    if (subcommand === 'passwd' && values.own === true) {
+      // A modal must be the first answer: the command checks the account and stores the form's action first.
+      const reply = await dispatcher.run(actorOf(interaction), input);
+      const own = reply.actions?.find((a) => a.kind === 'own-password');
+      if (reply.errorCode || !own) return answer(interaction, reply);
+      return interaction.showModal(ownPasswordModal(own.pendingId, own.subject ?? ''));
     }
     // Hashing and the database may take more than Discord's 3 s: defer first, privately.
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const reply = await dispatcher.run(actorOf(interaction), toCommandInput(subcommand, values));
-    await interaction.editReply(renderEdit(reply, interaction.user.id));
-    await announce(reply);
+    await dispatcher.handle(actorOf(interaction), input, deliveryFor(interaction));
   }
 
-  async function onAutocomplete(interaction: AutocompleteInteraction & { guildId: string }) {
+  async function onAutocomplete(interaction: Guilded<AutocompleteInteraction>) {
     const focused = interaction.options.getFocused(true);
     if (focused.name !== 'name') return interaction.respond([]);
     const accounts = await dispatcher.suggestAccounts(actorOf(interaction), String(focused.value), 25);
-    await interaction.respond(accounts.map((a) => ({ name: a, value: a })));
+    // Choices are 100 characters at most, name and value: a longer address keeps its name and the end of its domain.
+    await interaction.respond(accounts.map((a) => ({ name: compactAddress(a, 100), value: compactAddress(a, 100) })));
   }
 
-  async function onButton(interaction: ButtonInteraction & { guildId: string }) {
-    const state = decodeButton(interaction.customId);
-    if (!state) return interaction.reply(renderMessage(notice('This button is out of date.'), interaction.user.id));
-    if (state.kind !== 'run' && state.requester !== interaction.user.id) {
-      return interaction.reply(renderMessage(notice('Not your button', `Only <@${state.requester}> can use it.`), interaction.user.id));
-    }
-    switch (state.kind) {
-      case 'cancel':
-        return interaction.update(renderEdit(notice('Cancelled; nothing changed.'), interaction.user.id));
-      case 'own':
-        return interaction.showModal(ownPasswordModal(state.address));
-      case 'del': {
-        if (Date.now() / 1000 > state.expires) {
-          return interaction.update(renderEdit(notice('This confirmation expired; nothing was deleted.', `Run /pop delete ${state.address} again.`), interaction.user.id));
-        }
-        const reply = await dispatcher.run(actorOf(interaction), { words: ['delete', state.address], flags: { yes: true } });
-        await interaction.update(renderEdit(reply, interaction.user.id));
-        return announce(reply);
+  async function onButton(interaction: Guilded<ButtonInteraction>) {
+    const button = decodeButton(interaction.customId);
+    const actor = actorOf(interaction);
+    if (!button) return answer(interaction, errorReply({ code: 'ACTION_UNKNOWN' }));
+    switch (button.kind) {
+      case 'cancel': {
+        const reply = await dispatcher.cancelAction(actor, button.pendingId);
+        return reply.errorCode ? answer(interaction, reply) : interaction.update(renderEdit(reply));
       }
-      case 'run': {
+      case 'own-password': {
+        const checked = await dispatcher.checkAction(actor, button.pendingId);
+        if (!checked.ok) return answer(interaction, checked.reply);
+        return interaction.showModal(ownPasswordModal(button.pendingId, checked.address));
+      }
+      default:
+        // The question's message becomes the answer; one that is not the requester's gets its own.
         await interaction.deferUpdate();
-        const reply = await dispatcher.run(actorOf(interaction), state.command);
-        await interaction.editReply(renderEdit(reply, interaction.user.id));
-        return announce(reply);
-      }
+        await dispatcher.handleAction(actor, button.pendingId, deliveryFor(interaction));
     }
   }
 
-  async function onModal(interaction: ModalSubmitInteraction & { guildId: string }) {
+  async function onModal(interaction: Guilded<ModalSubmitInteraction>) {
     if (!interaction.customId.startsWith(OWN_PASSWORD_MODAL)) return;
-    const address = interaction.customId.slice(OWN_PASSWORD_MODAL.length);
+    const pendingId = interaction.customId.slice(OWN_PASSWORD_MODAL.length);
     const chosen = new Secret(interaction.fields.getTextInputValue('password'));
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const reply = await dispatcher.run(actorOf(interaction), { words: ['passwd', address], flags: { own: true } }, { chosenPassword: chosen });
-    await interaction.editReply(renderEdit(reply, interaction.user.id));
-    await announce(reply);
+    await dispatcher.handleAction(actorOf(interaction), pendingId, deliveryFor(interaction), { chosenPassword: chosen });
   }
 
-  /** Every interaction: guilds only; unexpected failures answer with a ref and go to the log. */
+  /** Every interaction: claimed once across processes, guilds only; unexpected failures answer with a ref. */
   async function handle(interaction: Interaction) {
     try {
-      if (!interaction.inGuild()) {
-        if (interaction.isRepliable()) await interaction.reply(renderMessage(notice('popbot works in servers only', 'Run /pop in a server channel.'), interaction.user.id));
+      if (!interaction.isAutocomplete() && !(await dispatcher.claim('discord', interaction.id))) {
+        log.debug({ interaction: interaction.id }, 'duplicate delivery ignored');
         return;
       }
-      const guilded = interaction as typeof interaction & { guildId: string };
-      if (interaction.isAutocomplete()) return await onAutocomplete(guilded as AutocompleteInteraction & { guildId: string });
-      if (interaction.isChatInputCommand() && interaction.commandName === 'pop') return await onCommand(guilded as ChatInputCommandInteraction & { guildId: string });
-      if (interaction.isButton()) return await onButton(guilded as ButtonInteraction & { guildId: string });
-      if (interaction.isModalSubmit()) return await onModal(guilded as ModalSubmitInteraction & { guildId: string });
+      if (!interaction.inGuild()) {
+        await dispatcher.refuseOutside({ platform: 'discord', workspaceId: 'dm', userId: interaction.user.id, userName: interaction.user.username, roleIds: [] }, 'direct message');
+        if (interaction.isRepliable()) await answer(interaction, notice('popbot works in servers only', 'Run /pop in a server channel.'));
+        return;
+      }
+      if (interaction.isAutocomplete()) return await onAutocomplete(interaction as Guilded<AutocompleteInteraction>);
+      if (interaction.isChatInputCommand() && interaction.commandName === 'pop') return await onCommand(interaction as Guilded<ChatInputCommandInteraction>);
+      if (interaction.isButton()) return await onButton(interaction as Guilded<ButtonInteraction>);
+      if (interaction.isModalSubmit()) return await onModal(interaction as Guilded<ModalSubmitInteraction>);
     } catch (error) {
       const ref = randomUUID().slice(0, 8);
       log.error({ err: safeError(error), ref }, 'discord interaction failed');

@@ -1,68 +1,33 @@
 import { ButtonStyle, ComponentType, MessageFlags, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
-import type { Action, Reply } from '../../commands/reply.ts';
+import type { Action, ActionKind, Reply } from '../../commands/reply.ts';
 
 const COLORS: Record<Reply['tone'], number> = { success: 0x2e7d32, info: 0x5865f2, error: 0xc62828, confirm: 0xf9a825 };
-export const CONFIRM_SECONDS = 60;
-const MAX_CUSTOM_ID = 100;
+const KIND_CODES: Record<ActionKind, string> = { 'confirm-delete': 'd', cancel: 'c', 'own-password': 'o', page: 'p', 'request-more': 'r' };
 
 /**
- * Button state lives in the custom_id (100 characters at most), so a click works after a restart
- * and on any process: `pop|<kind>|<requester>|<expiry>|<payload>`.
+ * A button's custom_id names its pending action (SPEC §12): `pop:<kind>:<id>`, 22 characters at most
+ * whatever the address, so every button fits Discord's 100. Nothing in it is trusted but the id.
  */
-export type ButtonState =
-  | { kind: 'del'; requester: string; expires: number; address: string }
-  | { kind: 'cancel'; requester: string }
-  | { kind: 'own'; requester: string; address: string }
-  | { kind: 'run'; command: string };
-
-export function encodeButton(state: ButtonState): string {
-  switch (state.kind) {
-    case 'del':
-      return `pop|del|${state.requester}|${state.expires.toString(36)}|${state.address}`;
-    case 'cancel':
-      return `pop|cancel|${state.requester}`;
-    case 'own':
-      return `pop|own|${state.requester}|${state.address}`;
-    case 'run':
-      return `pop|run|${state.command}`;
-  }
+export function encodeButton(kind: ActionKind, pendingId: string): string {
+  return `pop:${KIND_CODES[kind]}:${pendingId}`;
 }
 
-export function decodeButton(customId: string): ButtonState | null {
-  const [prefix, kind, ...rest] = customId.split('|');
-  if (prefix !== 'pop') return null;
-  if (kind === 'del' && rest.length === 3) return { kind, requester: rest[0]!, expires: parseInt(rest[1]!, 36), address: rest[2]! };
-  if (kind === 'cancel' && rest.length === 1) return { kind, requester: rest[0]! };
-  if (kind === 'own' && rest.length === 2) return { kind, requester: rest[0]!, address: rest[1]! };
-  if (kind === 'run' && rest.length >= 1) return { kind, command: rest.join('|') };
-  return null;
+export function decodeButton(customId: string): { kind: ActionKind; pendingId: string } | null {
+  const match = /^pop:([a-z]):([A-Za-z0-9_-]{1,40})$/.exec(customId);
+  const kind = match && (Object.keys(KIND_CODES) as ActionKind[]).find((k) => KIND_CODES[k] === match[1]);
+  return kind ? { kind, pendingId: match[2]! } : null;
 }
 
-export const OWN_PASSWORD_MODAL = 'pop|ownm|';
+/** The "set my own password" modal names the same pending action. */
+export const OWN_PASSWORD_MODAL = 'pop:m:';
 
-function buttonFor(action: Action, requester: string, now: number): APIButtonComponent | null {
-  let state: ButtonState;
-  switch (action.id) {
-    case 'confirm-delete':
-      state = { kind: 'del', requester, expires: Math.floor(now / 1000) + CONFIRM_SECONDS, address: action.command.split(' ')[1] ?? '' };
-      break;
-    case 'cancel':
-      state = { kind: 'cancel', requester };
-      break;
-    case 'own-password':
-      state = { kind: 'own', requester, address: action.command.split(' ')[1] ?? '' };
-      break;
-    default:
-      state = { kind: 'run', command: action.command };
-  }
-  const customId = encodeButton(state);
-  if (customId.length > MAX_CUSTOM_ID) return null;
+function buttonFor(action: Action): APIButtonComponent {
   const style = action.style === 'danger' ? ButtonStyle.Danger : action.style === 'primary' ? ButtonStyle.Primary : ButtonStyle.Secondary;
-  return { type: ComponentType.Button, custom_id: customId, label: action.label, style };
+  return { type: ComponentType.Button, custom_id: encodeButton(action.kind, action.pendingId), label: action.label.slice(0, 80), style };
 }
 
 /** A reply as an ephemeral Discord message: one embed that reads well on a phone, and buttons. */
-export function renderMessage(reply: Reply, requester: string, now = Date.now()) {
+export function renderMessage(reply: Reply) {
   const embed: APIEmbed = { title: reply.title.slice(0, 256), color: COLORS[reply.tone] };
   const description: string[] = [...(reply.lines ?? [])];
   for (const row of reply.rows ?? []) description.push(row.detail ? `**${row.title}**\n${row.detail}` : `**${row.title}**`);
@@ -78,10 +43,7 @@ export function renderMessage(reply: Reply, requester: string, now = Date.now())
   }
   if (fields.length) embed.fields = fields.slice(0, 25);
   if (reply.footer) embed.footer = { text: reply.footer.slice(0, 2048) };
-  const buttons = (reply.actions ?? []).map((a) => buttonFor(a, requester, now)).filter((b): b is APIButtonComponent => b !== null);
+  const buttons = (reply.actions ?? []).map(buttonFor);
   const components: APIActionRowComponent<APIButtonComponent>[] = buttons.length ? [{ type: ComponentType.ActionRow, components: buttons.slice(0, 5) }] : [];
-  if (reply.actions?.some((a) => a.id === 'confirm-delete') && !buttons.some((b) => 'custom_id' in b && b.custom_id.startsWith('pop|del|'))) {
-    embed.description = `${embed.description ?? ''}\nThis address is too long for a confirmation button; delete it from the console.`.trim();
-  }
   return { embeds: [embed], components, flags: MessageFlags.Ephemeral as const };
 }

@@ -7,12 +7,13 @@ export const ACTION_PREFIX = 'popbot:';
 
 type Block = Record<string, unknown>;
 
+/** A button names its pending action by id (SPEC §12); the kind tells the adapter what a click means. */
 function button(action: Action): Block {
   const block: Block = {
     type: 'button',
-    action_id: `${ACTION_PREFIX}${action.id}`,
+    action_id: `${ACTION_PREFIX}${action.kind}`,
     text: { type: 'plain_text', text: action.label },
-    value: action.command || 'cancel',
+    value: action.pendingId,
   };
   if (action.style) block.style = action.style;
   if (action.confirm) {

@@ -2,9 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type ButtonAction, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Dispatcher } from '../../commands/dispatch.ts';
-import type { Reply } from '../../commands/reply.ts';
+import type { ActionKind, Announcement, Delivery, Reply } from '../../commands/reply.ts';
 import type { Actor } from '../../service/context.ts';
 import { Secret } from '../../service/secret.ts';
+import { compactAddress, MAX_PASSWORD_LENGTH } from '../../service/index.ts';
 import { ACTION_PREFIX, renderBlocks } from './render.ts';
 
 export type SlackSettings = {
@@ -53,16 +54,23 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
+/** Response URLs get this many tries; a 4xx other than 429 is final (expired or used up). */
+const RESPONSE_TRIES = [0, 250, 1000];
+
+/** Where a reply goes: the response URL, and what a fallback and an ephemeral need. */
+type ReplyTarget = { responseUrl: string; userId: string; channelId?: string; replaceOriginal?: boolean };
+
 /**
- * Slack: `/pop <text>` → ack at once → run → ephemeral answer through the response URL.
- * Buttons carry the command to re-run in their value, so they work after a restart and on any
- * process; every click goes through the dispatcher again, role check included.
+ * Slack: `/pop <text>` → ack at once → run → ephemeral answer through the response URL, confirmed.
+ * Buttons name pending actions stored by popbot, so they work after a restart and on any process,
+ * once; a replayed request (same trigger id) is claimed by one process and ignored by the others.
  */
 export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger: Logger; settings: SlackSettings }) {
   const { dispatcher, logger, settings } = deps;
   const log = logger.child({ component: 'slack' });
   const apiUrl = settings.apiUrl ? settings.apiUrl.replace(/\/?$/, '/') : undefined;
-  const clientOptions = apiUrl ? { slackApiUrl: apiUrl } : undefined;
+  // Bounded retries: a post that cannot get through must not hold a shutdown for half an hour.
+  const clientOptions = { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 } };
   const receiver = settings.appToken
     ? new SocketModeReceiver({ appToken: settings.appToken, logger: boltLogger(logger), installerOptions: { clientOptions } })
     : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, logger: boltLogger(logger) });
@@ -73,89 +81,126 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
     log.error({ err: { name: error.name, code: (error as { code?: string }).code } }, 'slack handler failed');
   });
 
-  /** Posts a reply privately through a response URL (30 minutes valid, 5 uses). */
+  /**
+   * Posts a reply privately through a response URL (30 minutes valid, 5 uses) and resolves once Slack
+   * accepted it; throws after the last try, so a password nobody received is taken back.
+   */
   async function respondTo(responseUrl: string, reply: Reply, replaceOriginal = false) {
-    const response = await fetch(responseUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', replace_original: replaceOriginal, ...renderBlocks(reply) }),
-    });
-    if (!response.ok) log.warn({ status: response.status }, 'response URL refused the reply');
+    const body = JSON.stringify({ response_type: 'ephemeral', replace_original: replaceOriginal, ...renderBlocks(reply) });
+    let status = 0;
+    for (const wait of RESPONSE_TRIES) {
+      if (wait) await new Promise((r) => setTimeout(r, wait));
+      try {
+        const response = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5_000) });
+        await response.arrayBuffer();
+        if (response.ok) return;
+        status = response.status;
+        if (status < 500 && status !== 429) break;
+      } catch {
+        status = 0;
+      }
+    }
+    throw new Error(`response URL refused the reply (status ${status || 'none'})`);
+  }
+
+  /** Another private path: an ephemeral message in the channel, else a direct message from the app. */
+  async function tellPrivately(target: ReplyTarget, reply: Reply) {
+    const { text } = renderBlocks(reply);
+    // Block Kit as rendered for response URLs; the Web API's types do not describe plain objects.
+    const blocks = renderBlocks(reply).blocks as never[];
+    if (target.channelId) {
+      try {
+        await app.client.chat.postEphemeral({ channel: target.channelId, user: target.userId, text, blocks });
+        return;
+      } catch (error) {
+        log.warn({ err: { message: (error as Error).message } }, 'ephemeral fallback failed; trying a direct message');
+      }
+    }
+    await app.client.chat.postMessage({ channel: target.userId, text, blocks });
   }
 
   /** The non-secret line for the audit or sales channel, when one is configured. */
-  async function announce(reply: Reply) {
-    if (!reply.announce) return;
-    const channel = reply.announce.channel === 'sales' ? settings.salesChannel : settings.auditChannel;
+  async function announce(announcement: Announcement) {
+    const channel = announcement.channel === 'sales' ? settings.salesChannel : settings.auditChannel;
     if (!channel) return;
-    try {
-      await app.client.chat.postMessage({ channel, text: reply.announce.text });
-    } catch (error) {
-      log.warn({ err: { message: (error as Error).message }, channel }, 'could not post to the channel');
-    }
+    await app.client.chat.postMessage({ channel, text: announcement.text });
+  }
+
+  const deliveryTo = (target: ReplyTarget): Delivery => ({
+    reply: (reply) => respondTo(target.responseUrl, reply, target.replaceOriginal),
+    fallback: (reply) => tellPrivately(target, reply),
+    announce,
+  });
+
+  /** True when this process is the one to handle a request; a replay or duplicate is dropped quietly. */
+  async function claimed(triggerId: string | undefined) {
+    if (!triggerId || (await dispatcher.claim('slack', triggerId))) return true;
+    log.debug({ triggerId }, 'duplicate delivery ignored');
+    return false;
   }
 
   app.command('/pop', async ({ command, ack }) => {
     await ack();
+    if (!(await claimed(command.trigger_id))) return;
     const actor = actorOf({ team: { id: command.team_id }, enterprise: command.enterprise_id ? { id: command.enterprise_id } : null, user: { id: command.user_id, name: command.user_name } });
+    const target: ReplyTarget = { responseUrl: command.response_url, userId: command.user_id, channelId: command.channel_id };
     if (/^passwd$/i.test(command.text.trim())) {
       // Phone first: pick the account from a searchable list instead of typing it.
       const allowed = await dispatcher.run(actor, 'help');
-      if (allowed.errorCode) return respondTo(command.response_url, allowed);
-      await app.client.views.open({ trigger_id: command.trigger_id, view: pickerView(command.response_url) });
+      if (allowed.errorCode) return dispatcher.deliver(allowed, deliveryTo(target));
+      await app.client.views.open({ trigger_id: command.trigger_id, view: pickerView(target) });
       return;
     }
-    const reply = await dispatcher.run(actor, command.text);
-    await respondTo(command.response_url, reply);
-    await announce(reply);
+    await dispatcher.handle(actor, command.text, deliveryTo(target));
   });
 
   app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button') return;
-    const id = (action as ButtonAction).action_id.slice(ACTION_PREFIX.length);
-    const responseUrl = body.response_url;
+    if (!(await claimed(body.trigger_id))) return;
+    const kind = (action as ButtonAction).action_id.slice(ACTION_PREFIX.length) as ActionKind;
+    const pendingId = action.value ?? '';
     const actor = actorOf(body as Body);
-    if (id === 'cancel') return respondTo(responseUrl, { tone: 'info', title: 'Cancelled; nothing changed.' }, true);
-    if (id === 'own-password') {
-      await app.client.views.open({ trigger_id: body.trigger_id, view: ownPasswordView(action.value ?? '', responseUrl) });
+    const target: ReplyTarget = { responseUrl: body.response_url, userId: body.user.id, channelId: body.channel?.id, replaceOriginal: kind !== 'request-more' };
+    if (kind === 'cancel') return dispatcher.deliver(await dispatcher.cancelAction(actor, pendingId), deliveryTo(target));
+    if (kind === 'own-password') {
+      const checked = await dispatcher.checkAction(actor, pendingId);
+      if (!checked.ok) return dispatcher.deliver(checked.reply, deliveryTo({ ...target, replaceOriginal: false }));
+      await app.client.views.open({ trigger_id: body.trigger_id, view: ownPasswordView(pendingId, checked.address, target) });
       return;
     }
-    const reply = await dispatcher.run(actor, action.value ?? '');
-    await respondTo(responseUrl, reply, id === 'confirm-delete' || id === 'next-page');
-    await announce(reply);
+    await dispatcher.handleAction(actor, pendingId, deliveryTo(target));
   });
 
   app.view(OWN_PASSWORD_VIEW, async ({ ack, body, view }) => {
-    const meta = JSON.parse(view.private_metadata) as { command: string; responseUrl: string };
-    if (!/^passwd \S+ --own$/.test(meta.command)) return ack({ response_action: 'errors', errors: { password: 'This form is out of date; run /pop passwd again.' } });
+    const meta = JSON.parse(view.private_metadata) as { pendingId: string } & ReplyTarget;
+    if (!(await claimed((body as { trigger_id?: string }).trigger_id))) return ack();
     const typed = view.state.values.password?.value?.value ?? '';
-    const reply = await dispatcher.run(actorOf(body as Body), meta.command, { chosenPassword: new Secret(typed) });
+    const reply = await dispatcher.runAction(actorOf(body as Body), meta.pendingId, { chosenPassword: new Secret(typed) });
     if (reply.errorCode) {
       // Inline, in the modal; the message names the rule, never the password.
       await ack({ response_action: 'errors', errors: { password: (reply.lines ?? [reply.title]).join(' ').slice(0, 300) } });
       return;
     }
     await ack();
-    await respondTo(meta.responseUrl, reply);
-    await announce(reply);
+    await dispatcher.deliver(reply, deliveryTo({ ...meta, replaceOriginal: false }));
   });
 
   app.options({ action_id: PICKER_ACTION }, async ({ ack, body }) => {
     const accounts = await dispatcher.suggestAccounts(actorOf(body as Body), String((body as { value?: string }).value ?? ''), 100);
-    // Block Kit options (external_select), which Bolt's ack type does not describe.
-    await ack({ options: accounts.map((a) => ({ text: { type: 'plain_text', text: a }, value: a })) } as never);
+    // Block Kit options (external_select), which Bolt's ack type does not describe: text ≤ 75, value ≤ 150.
+    await ack({ options: accounts.map((a) => ({ text: { type: 'plain_text', text: compactAddress(a, 75) }, value: compactAddress(a, 150) })) } as never);
   });
 
   app.view(PICKER_VIEW, async ({ ack, body, view }) => {
-    const meta = JSON.parse(view.private_metadata) as { responseUrl: string };
+    const meta = JSON.parse(view.private_metadata) as ReplyTarget;
+    if (!(await claimed((body as { trigger_id?: string }).trigger_id))) return ack();
     const address = view.state.values.account?.[PICKER_ACTION]?.selected_option?.value;
     if (!address) return ack({ response_action: 'errors', errors: { account: 'Choose an account.' } });
-    const reply = await dispatcher.run(actorOf(body as Body), `passwd ${address}`);
+    const reply = await dispatcher.run(actorOf(body as Body), { words: ['passwd', address] });
     if (reply.errorCode) return ack({ response_action: 'errors', errors: { account: (reply.lines ?? [reply.title]).join(' ').slice(0, 300) } });
     await ack();
-    await respondTo(meta.responseUrl, reply);
-    await announce(reply);
+    await dispatcher.deliver(reply, deliveryTo(meta));
   });
 
   return {
@@ -188,18 +233,17 @@ function modal(callbackId: string, meta: object, title: string, submit: string, 
   };
 }
 
-function ownPasswordView(command: string, responseUrl: string) {
-  const address = command.split(' ')[1] ?? '';
-  return modal(OWN_PASSWORD_VIEW, { command, responseUrl }, 'Set my own password', 'Set password', {
+function ownPasswordView(pendingId: string, address: string, target: ReplyTarget) {
+  return modal(OWN_PASSWORD_VIEW, { pendingId, ...target }, 'Set my own password', 'Set password', {
     block_id: 'password',
-    label: { type: 'plain_text', text: `New password for ${address}`.slice(0, 150) },
-    hint: { type: 'plain_text', text: 'At least 10 characters, hard to guess, without the account name or the domain.' },
-    element: { type: 'plain_text_input', action_id: 'value', min_length: 1, max_length: 200 },
+    label: { type: 'plain_text', text: `New password for ${compactAddress(address, 130)}` },
+    hint: { type: 'plain_text', text: `At least 10 and at most ${MAX_PASSWORD_LENGTH} characters, hard to guess, without the account name or the domain.` },
+    element: { type: 'plain_text_input', action_id: 'value', min_length: 1, max_length: MAX_PASSWORD_LENGTH },
   });
 }
 
-function pickerView(responseUrl: string) {
-  return modal(PICKER_VIEW, { responseUrl }, 'New password', 'Set new password', {
+function pickerView(target: ReplyTarget) {
+  return modal(PICKER_VIEW, target, 'New password', 'Set new password', {
     block_id: 'account',
     label: { type: 'plain_text', text: 'Account' },
     element: { type: 'external_select', action_id: PICKER_ACTION, min_query_length: 0, placeholder: { type: 'plain_text', text: 'Start typing a name' } },

@@ -1,0 +1,47 @@
+import type { Access, PopService } from '../service/index.ts';
+import type { Action, ActionKind } from './reply.ts';
+
+/** What a pending action does when its button is used; stored as JSON with the action (SPEC §12). */
+export type ActionPayload =
+  | { kind: 'delete'; address: string; mailboxId: number }
+  | { kind: 'own-password'; address: string }
+  | { kind: 'page'; command: 'list' | 'audit'; target?: string; page: number }
+  | { kind: 'request-more'; domain?: string };
+
+/** How long each kind of button stays usable. */
+export const ACTION_TTL_SECONDS: Record<ActionPayload['kind'], number> = {
+  delete: 5 * 60,
+  'own-password': 15 * 60,
+  page: 60 * 60,
+  'request-more': 60 * 60,
+};
+
+/** Stores the action and returns the button(s) that name it: one pending row per question. */
+export async function offer(ctx: { service: PopService; access: Access }, payload: ActionPayload, buttons: (Omit<Action, 'pendingId'> & { kind: ActionKind })[]): Promise<Action[]> {
+  const pendingId = await ctx.service.pending.create(ctx.access, payload.kind, payload, ACTION_TTL_SECONDS[payload.kind]);
+  return buttons.map((b) => ({ ...b, pendingId }));
+}
+
+/**
+ * The command a used button runs, as words and flags (never a string split apart again), and what
+ * using it is called in "Already done: …" — absent for buttons that may be used again (pages).
+ */
+export function commandOf(payload: ActionPayload): { words: string[]; flags: Record<string, string | true>; outcome?: string; what: string } {
+  switch (payload.kind) {
+    case 'delete':
+      return { words: ['delete', payload.address], flags: { yes: true }, outcome: `deleted ${payload.address}`, what: `delete ${payload.address}` };
+    case 'own-password':
+      return { words: ['passwd', payload.address], flags: { own: true }, outcome: `set a password for ${payload.address}`, what: `set a password for ${payload.address}` };
+    case 'page':
+      return { words: [payload.command, ...(payload.target ? [payload.target] : [])], flags: { page: String(payload.page) }, what: `see page ${payload.page}` };
+    case 'request-more':
+      return { words: ['plan', ...(payload.domain ? [payload.domain] : [])], flags: { request: true }, outcome: 'asked sales for more POP accounts', what: 'ask sales' };
+  }
+}
+
+/** Reads a stored payload back; anything that is not one of ours is refused by the caller. */
+export function asPayload(value: unknown): ActionPayload | null {
+  const v = value as { kind?: unknown } | null;
+  const kinds: ActionPayload['kind'][] = ['delete', 'own-password', 'page', 'request-more'];
+  return v && typeof v === 'object' && kinds.includes(v.kind as ActionPayload['kind']) ? (v as ActionPayload) : null;
+}
