@@ -32,7 +32,7 @@ export type DomainError =
   | { code: 'STRENGTH_UNAVAILABLE' }
   | { code: 'EVERYONE_ROLE' }
   | { code: 'ACTION_UNKNOWN' }
-  | { code: 'ACTION_NOT_YOURS'; requester: string }
+  | { code: 'ACTION_NOT_YOURS' }
   | { code: 'ACTION_EXPIRED'; what: string }
   | { code: 'ACTION_USED'; outcome: string; by: string; at: Date }
   | { code: 'CONFIRMATION_REQUIRED'; command: string }
@@ -134,7 +134,7 @@ export function describeError(e: DomainError): string {
     case 'ACTION_UNKNOWN':
       return 'This button is out of date or not from this workspace; nothing was changed.';
     case 'ACTION_NOT_YOURS':
-      return `Only ${e.requester} can use this button; nothing was changed.`;
+      return 'Only the person who asked can use this button; nothing was changed.';
     case 'ACTION_EXPIRED':
       return `This button has expired; nothing was changed. Run the command again to ${e.what}.`;
     case 'ACTION_USED':

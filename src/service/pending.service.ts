@@ -38,7 +38,7 @@ export function createPendingService(deps: ServiceDeps) {
       return guard(async () => {
         const row = /^[A-Za-z0-9_-]{16}$/.test(id) ? await findPendingAction(db, id, actor.platform, actor.workspaceId) : undefined;
         if (!row) fail({ code: 'ACTION_UNKNOWN' });
-        if (row.actorId !== actor.userId) fail({ code: 'ACTION_NOT_YOURS', requester: `<@${row.actorId}>` });
+        if (row.actorId !== actor.userId) fail({ code: 'ACTION_NOT_YOURS' });
         if (row.usedAt) fail({ code: 'ACTION_USED', outcome: row.outcome ?? 'used', by: row.usedBy ?? 'someone', at: new Date(row.usedAt) });
         if (new Date(row.expiresAt).getTime() <= clock.now().getTime()) fail({ code: 'ACTION_EXPIRED', what: describe(row.payload) });
         return { id: row.id, kind: row.kind, payload: row.payload, requester: row.actorId };

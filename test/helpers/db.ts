@@ -45,11 +45,16 @@ async function admin(url: string, statement: string) {
 }
 
 const TABLES = ['plans', 'hosting_accounts', 'domains', 'mailboxes', 'bindings', 'grants', 'audit_entries', 'sales_requests', 'rate_limits', 'mailbox_usage'] as const;
+/** Questions asked and deliveries claimed: bookkeeping, not state a user depends on (but searched for leaks). */
+const BOOKKEEPING = ['pending_actions', 'delivery_claims'] as const;
 
-/** Every row of every table as text: to compare before/after, and to search for leaked secrets. */
-export async function dumpTables(db: Kysely<DB>): Promise<string> {
+/**
+ * Every row of every table as text: to compare before/after, and (with `bookkeeping`, every table)
+ * to search for leaked secrets.
+ */
+export async function dumpTables(db: Kysely<DB>, options: { bookkeeping?: boolean } = {}): Promise<string> {
   const parts: string[] = [];
-  for (const table of TABLES) {
+  for (const table of [...TABLES, ...(options.bookkeeping ? BOOKKEEPING : [])]) {
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table)} order by 1, 2`.execute(db);
     parts.push(`## ${table}\n${rows.rows.map((r) => JSON.stringify(r)).join('\n')}`);
   }

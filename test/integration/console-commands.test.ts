@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { runOneShot, runConsoleCommand } from '../../src/adapters/console/console.adapter.ts';
+import { runInteractive, runOneShot, runConsoleCommand } from '../../src/adapters/console/console.adapter.ts';
 import { renderReply } from '../../src/adapters/console/render.ts';
 import { dumpTables, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { makeCore } from '../helpers/core.ts';
@@ -128,15 +128,15 @@ describe('console: the commands of SPEC §2', () => {
     expect(await fastHasher.verify(row.password_hash, new Secret(first))).toBe(false);
   });
 
-  it('passwd --own takes a password from the hidden prompt; a weak one is refused and never echoed', async () => {
+  it('passwd --password-stdin takes a password from a pipe; a weak one is refused and never echoed', async () => {
     await pop('add own1');
     const weak = 'password123';
-    const err = await rejected('passwd own1 --own', [weak]);
+    const err = await rejected('passwd own1 --password-stdin', [weak]);
     expect(err).toContain('too easy to guess');
     expect(err).not.toContain(weak);
 
     const strong = 'violet-kettle-marsh-harbor';
-    const ok = await pop('passwd own1 --own', [strong]);
+    const ok = await pop('passwd own1 --password-stdin', [strong]);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('Your password is set');
     expect(ok.out).not.toContain(strong);
@@ -147,8 +147,24 @@ describe('console: the commands of SPEC §2', () => {
   });
 
   it('passwd --own refuses a password containing the account name or domain', async () => {
-    expect(await rejected('passwd own1 --own', ['own1-violet-kettle-marsh'])).toContain('must not contain the account name');
-    expect(await rejected('passwd own1 --own', ['acme.example-violet-kettle'])).toContain('must not contain the domain');
+    expect(await rejected('passwd own1 --password-stdin', ['own1-violet-kettle-marsh'])).toContain('must not contain the account name');
+    expect(await rejected('passwd own1 --password-stdin', ['acme.example-violet-kettle'])).toContain('must not contain the domain');
+  });
+
+  it('passwd --own without a terminal never takes the next line of a script as the password', async () => {
+    const before = await dumpTables(database.db);
+    const s = scriptedIO(['quota own1 20MB']);
+    const reply = await runConsoleCommand(core.dispatcher, s.io, 'passwd own1 --own');
+    expect(reply.errorCode).toBe('SECRET_NEEDS_TERMINAL');
+    expect(reply.lines?.join(' ')).toContain('--password-stdin');
+    expect(await s.io.readLine('')).toBe('quota own1 20MB');
+    expect(await dumpTables(database.db)).toBe(before);
+  });
+
+  it('a piped console that runs a failing command says so on stderr and counts it', async () => {
+    const s = scriptedIO(['list', 'add bad.name', 'list']);
+    expect(await runInteractive(core.dispatcher, s.io, [])).toBe(1);
+    expect(s.stderr()).toContain('Invalid account name');
   });
 
   it('quota changes the quota and says what it was', async () => {
