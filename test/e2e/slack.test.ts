@@ -299,3 +299,102 @@ describe('Slack: secrets stay private (SPEC §4)', () => {
     expect(fake.apiCalls('chat.postMessage').length).toBeGreaterThan(0); // audit lines were posted, without secrets
   });
 });
+
+describe('Slack: exactly once, and no password left in force that nobody received (SPEC §12, §4)', () => {
+  const auditOf = (target: string) => database.db.selectFrom('audit_entries').selectAll().where('target', '=', target).orderBy('id').execute();
+  const hashOf = async (name: string) => (await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', name).executeTakeFirst())?.password_hash;
+
+  it('point 1: a double click on Delete deletes once, audits once, and the second click says what happened', async () => {
+    await command('add twice');
+    const { reply, id } = await command('delete twice');
+    const del = buttons(reply).find((b) => b.action_id === 'popbot:confirm-delete')!;
+    await Promise.all([click('confirm-delete', del.value, ADMIN, `${id}-a`), click('confirm-delete', del.value, ADMIN, `${id}-b`)]);
+    const answers = [JSON.stringify(await fake.waitForResponses(`${id}-a`)), JSON.stringify(await fake.waitForResponses(`${id}-b`))].sort();
+    expect(answers[0]).toContain('Already done: deleted twice@acme.example by ada');
+    expect(answers[1]).toContain('Deleted twice@acme.example');
+    expect((await auditOf('twice@acme.example')).filter((a) => a.command === 'delete').map((a) => a.outcome)).toEqual(['ok']);
+  });
+
+  it('point 1: a replayed request (same trigger id) runs once; the replay gets no answer of its own', async () => {
+    const body = new URLSearchParams({
+      token: 'legacy', team_id: 'T_ACME', team_domain: 'acme', channel_id: 'C_GENERAL', channel_name: 'general', user_id: ADMIN.userId, user_name: ADMIN.userName,
+      command: '/pop', text: 'add replayed', api_app_id: 'A_POP', response_url: fake.responseUrl('replayed'), trigger_id: 'trigger-replayed',
+    }).toString();
+    const [first, second] = await Promise.all([post(body, 'application/x-www-form-urlencoded'), post(body, 'application/x-www-form-urlencoded')]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    await fake.waitForResponses('replayed');
+    await command('help'); // a later command's answer: by then the replay would have answered too
+    expect(fake.responsesTo('replayed')).toHaveLength(1);
+    expect((await auditOf('replayed@acme.example')).map((a) => a.outcome)).toEqual(['ok']);
+  });
+
+  it.each([['gone', 404], ['broken', 500]])('point 3: add whose answer fails (%s, %i) is undone, the requester told privately, nothing announced', async (kind) => {
+    const name = `lost${kind}`;
+    const announcedBefore = fake.apiCalls('chat.postMessage').length;
+    const body = new URLSearchParams({
+      token: 'legacy', team_id: 'T_ACME', team_domain: 'acme', channel_id: 'C_GENERAL', channel_name: 'general', user_id: OPERATOR.userId, user_name: OPERATOR.userName,
+      command: '/pop', text: `add ${name}`, api_app_id: 'A_POP', response_url: fake.responseUrl(`${kind}-${name}`), trigger_id: `trigger-${name}`,
+    }).toString();
+    expect((await post(body, 'application/x-www-form-urlencoded')).status).toBe(200);
+    await expect.poll(() => fake.apiCalls('chat.postEphemeral').some((c) => decodeURIComponent(c.body).includes(`${name}@acme.example was not created`)), { timeout: 20_000 }).toBe(true);
+    expect(fake.responsesTo(`${kind}-${name}`).length).toBeGreaterThanOrEqual(1);
+    expect(await hashOf(name)).toBeUndefined();
+    expect((await auditOf(`${name}@acme.example`)).map((a) => [a.outcome, a.detail])).toEqual([['delivery failed', 'quota 10 MB; account removed again']]);
+    expect(fake.apiCalls('chat.postMessage').slice(announcedBefore).some((c) => decodeURIComponent(c.body).includes(name))).toBe(false);
+  });
+
+  it('point 3: passwd whose answer fails keeps the old password in force, says so, audits "delivery failed"', async () => {
+    const { reply } = await command('add keepold', OPERATOR);
+    const oldPassword = passwordOf(reply)!;
+    const body = new URLSearchParams({
+      token: 'legacy', team_id: 'T_ACME', team_domain: 'acme', channel_id: 'C_GENERAL', channel_name: 'general', user_id: OPERATOR.userId, user_name: OPERATOR.userName,
+      command: '/pop', text: 'passwd keepold', api_app_id: 'A_POP', response_url: fake.responseUrl('broken-keepold'), trigger_id: 'trigger-keepold',
+    }).toString();
+    await post(body, 'application/x-www-form-urlencoded');
+    await expect.poll(() => fake.apiCalls('chat.postEphemeral').some((c) => decodeURIComponent(c.body).includes('the old password still works')), { timeout: 20_000 }).toBe(true);
+    const { fastHasher } = await import('../helpers/core.ts');
+    const { Secret } = await import('../../src/service/secret.ts');
+    expect(await fastHasher.verify((await hashOf('keepold'))!, new Secret(oldPassword))).toBe(true);
+    expect((await auditOf('keepold@acme.example')).map((a) => a.outcome)).toEqual(['ok', 'delivery failed']);
+    const delivered = fake.responsesTo('broken-keepold').map((r) => passwordOf(r));
+    expect(delivered.every((p) => p !== oldPassword)).toBe(true);
+  });
+
+  it('point 4: while a 128-character worst case is judged, another tenant is acked and /healthz answers first', async () => {
+    await command('add judged');
+    const { reply: asked } = await command('passwd judged --own');
+    const own = buttons(asked).find((b) => b.action_id === 'popbot:own-password')!;
+    const views = fake.apiCalls('views.open').length;
+    await click('own-password', own.value, ADMIN, 'judge-open');
+    await expect.poll(() => fake.apiCalls('views.open').length).toBeGreaterThan(views);
+    const view = lastOpenedView();
+    const counted = async () => Number((await sql<{ n: number }>`select coalesce(sum(count), 0)::int as n from rate_limits where actor_key like ${'%:U_ADMIN'} and action = 'passwd'`.execute(database.db)).rows[0]!.n);
+    const before = await counted();
+    const order: string[] = [];
+    const worst = 'Tr0ub4dor&3'.repeat(12).slice(0, 128);
+    const judging = submit(view, { password: { value: { type: 'plain_text_input', value: worst } } }).then((r) => (order.push('judged'), r));
+    // The attempt is counted just before the estimate starts: from here on the judge is busy.
+    await expect.poll(counted).toBe(before + 1);
+    const health = fetch(`${base}/healthz`).then((r) => (order.push('healthz'), r.status));
+    const other = slash('list', slackActor({ workspaceId: 'T_SMALL', userId: 'U_BOSS', userName: 'bo' })).then((r) => (order.push('other tenant acked'), r.ack.status));
+    expect(await health).toBe(200);
+    expect(await other).toBe(200);
+    expect((await judging).status).toBe(200);
+    expect(order.at(-1)).toBe('judged');
+  });
+
+  it('point 5: a 104-character address (35-character name, 68-character domain) works with its buttons', async () => {
+    const domain = `${'d'.repeat(30)}.${'e'.repeat(29)}.example`;
+    expect(domain).toHaveLength(68);
+    const name = 'n'.repeat(35);
+    await makeHostingAccount(core.service, { username: 'longco', domains: [domain], maxPopAccounts: 5 });
+    const long = slackActor({ workspaceId: 'T_LONG', userId: 'U_LONG', userName: 'lon' });
+    await grantActor(core.service, long, 'longco', 'admin');
+    const { reply: created } = await command(`add ${name}`, long);
+    expect(JSON.stringify(created)).toContain(`Created ${name}@${domain}`);
+    const { reply, id } = await command(`delete ${name}`, long);
+    const del = buttons(reply).find((b) => b.action_id === 'popbot:confirm-delete')!;
+    await click('confirm-delete', del.value, long, `${id}-long`);
+    expect(JSON.stringify(await fake.waitForResponses(`${id}-long`))).toContain(`Deleted ${name}@${domain}`);
+  });
+});

@@ -15,9 +15,13 @@ export async function startFakeSlack() {
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const path = req.url ?? '';
       received.push({ path, body, at: Date.now() });
+      // Response URLs whose id says how they misbehave: gone (404, expired), broken (500 every time), slow (300 ms).
+      if (path.startsWith('/response/gone')) return void res.writeHead(404).end('expired_url');
+      if (path.startsWith('/response/broken')) return void res.writeHead(500).end('internal_error');
+      if (path.startsWith('/response/slow')) await new Promise((r) => setTimeout(r, 300));
       res.writeHead(200, { 'content-type': 'application/json' });
       if (path.startsWith('/api/auth.test')) {
         res.end(JSON.stringify({ ok: true, url: 'https://acme.slack.test/', team: 'Acme', user: 'popbot', team_id: 'T_ACME', user_id: 'U_BOT', bot_id: 'B_BOT' }));
