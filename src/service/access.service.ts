@@ -47,7 +47,7 @@ export function createAccessService(deps: ServiceDeps) {
 
     /** Audits a refusal that happens before any workspace applies (a Discord direct message). */
     async denyOutside(actor: Actor, requestId: string, detail: string): Promise<void> {
-      await deny(actor, requestId, 'pop', detail, 'workspace');
+      await deny(actor, requestId, 'pop', detail, 'actor');
     },
 
     /** Checks that the access carries at least `needed`; refuses and audits otherwise. */

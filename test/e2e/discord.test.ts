@@ -343,3 +343,90 @@ describe('Discord: secrets and registration', () => {
     expect(fake.received.filter((r) => r.method === 'PUT').at(-1)!.path).toBe(`/v10/applications/${APP}/commands`);
   });
 });
+
+describe('Discord: exactly once, and nothing stranded (SPEC §12, §4, §6)', () => {
+  const console = { platform: 'console' as const, workspaceId: 'local', userId: 'console', userName: 'console', roleIds: [] };
+
+  it('point 1: the same interaction delivered twice runs once; the duplicate stays silent', async () => {
+    const { token, payload } = envelope(2, OPERATOR, { id: '1600000000000000001', name: 'pop', type: 1, options: [{ type: 1, name: 'add', options: [str('name', 'dupe')] }] });
+    feed(payload);
+    feed(payload);
+    await fake.waitFor(token, 2);
+    await slash(OPERATOR, 'help'); // answered after the duplicate would have been
+    expect(fake.forToken(token)).toHaveLength(2);
+    expect(await database.db.selectFrom('audit_entries').select('outcome').where('target', '=', 'dupe@guild.example').execute()).toEqual([{ outcome: 'ok' }]);
+    expect(core.logs.some((l) => l.includes('duplicate delivery ignored') && l.includes('"level":20'))).toBe(true);
+  });
+
+  it('point 3: an edit that fails on every retry keeps the old password, tells the requester by follow-up, announces nothing', async () => {
+    const created = await slash(OPERATOR, 'add', [str('name', 'edit500')]);
+    const oldPassword = passwordOf(created.text)!;
+    const posted = fake.received.filter((r) => r.path.includes('/channels/1500000000000000001/')).length;
+    fake.failing.webhooks = true;
+    try {
+      const { token, payload } = envelope(2, OPERATOR, { id: '1600000000000000001', name: 'pop', type: 1, options: [{ type: 1, name: 'passwd', options: [str('name', 'edit500')] }] });
+      feed(payload);
+      await expect.poll(() => fake.received.some((r) => r.path.endsWith(`/${token}`) && r.body.includes('the old password still works')), { timeout: 30_000 }).toBe(true);
+    } finally {
+      fake.failing.webhooks = false;
+    }
+    const row = await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', 'edit500').executeTakeFirstOrThrow();
+    const { fastHasher } = await import('../helpers/core.ts');
+    const { Secret } = await import('../../src/service/secret.ts');
+    expect(await fastHasher.verify(row.password_hash, new Secret(oldPassword))).toBe(true);
+    expect((await database.db.selectFrom('audit_entries').select('outcome').where('target', '=', 'edit500@guild.example').orderBy('id').execute()).map((a) => a.outcome)).toEqual(['ok', 'delivery failed']);
+    expect(fake.received.filter((r) => r.path.includes('/channels/1500000000000000001/')).slice(posted).some((r) => r.body.includes('edit500'))).toBe(false);
+  });
+
+  it('point 5: a 104-character address autocompletes, confirms a delete and opens its form within Discord\'s limits', async () => {
+    const domain = `${'g'.repeat(30)}.${'h'.repeat(29)}.example`;
+    const name = 'm'.repeat(35);
+    await core.service.provisioning.addDomain('guildco', domain, 'd');
+    await core.dispatcher.run(console, `add ${name}@${domain}`);
+    const { token, payload } = envelope(4, ADMIN, { id: '1600000000000000001', name: 'pop', type: 1, options: [{ type: 1, name: 'info', options: [{ type: STRING, name: 'name', value: 'mmm', focused: true }] }] });
+    feed(payload);
+    const [callback] = await fake.waitFor(token, 1);
+    const [choice] = (callback!.json!.data as { choices: { name: string; value: string }[] }).choices;
+    expect(choice!.name.length).toBeLessThanOrEqual(100);
+    expect(choice!.value.length).toBeLessThanOrEqual(100);
+    expect((await slash(ADMIN, 'info', [str('name', choice!.value)])).text).toContain(`${name}+${domain}`);
+
+    const form = await slash(ADMIN, 'passwd', [str('name', choice!.value)]);
+    const own = customIds(form.edit.json).find((c) => c.startsWith('pop:o:'))!;
+    const opened = await click(ADMIN, own);
+    const [modal] = await fake.waitFor(opened.token, 1);
+    const data = modal!.json!.data as { custom_id: string; components: { components: { label: string }[] }[] };
+    expect(data.custom_id.length).toBeLessThanOrEqual(100);
+    expect(data.components[0]!.components[0]!.label.length).toBeLessThanOrEqual(45);
+
+    const asked = await slash(ADMIN, 'delete', [str('name', choice!.value)]);
+    const [danger] = customIds(asked.edit.json);
+    expect(danger!.length).toBeLessThanOrEqual(100);
+    const done = await click(ADMIN, danger!);
+    const [, edited] = await fake.waitFor(done.token, 2);
+    expect(JSON.stringify(edited!.json)).toContain(`Deleted ${name}@${domain}`);
+  });
+
+  it('point 6: @everyone cannot be granted a role', async () => {
+    const refused = await slash(ADMIN, 'grant', [{ type: MENTIONABLE, name: 'target', value: GUILD }, str('role', 'viewer')], { roles: { [GUILD]: { id: GUILD, name: '@everyone', color: 0, hoist: false, position: 0, permissions: '0', managed: false, mentionable: false, flags: 0 } } });
+    expect(refused.text).toContain('@everyone cannot be given a popbot role');
+    expect(await database.db.selectFrom('grants').select('id').where('subject_id', '=', GUILD).execute()).toEqual([]);
+  });
+
+  it('point 6: a flood of 100 commands from an unbound server writes a handful of audit rows; DMs are audited too', async () => {
+    const flood: Member = { id: '1400000000000000070', name: 'flood', roles: [], guild: '1000000000000000077' };
+    for (let i = 0; i < 100; i++) {
+      const { payload } = envelope(2, { ...flood, id: String(1400000000000000100n + BigInt(i)) }, { id: '1600000000000000001', name: 'pop', type: 1, options: [{ type: 1, name: 'list', options: [] }] });
+      feed(payload);
+    }
+    await expect.poll(async () => Number((await database.db.selectFrom('audit_entries').select((eb) => eb.fn.sum<number>('count').as('n')).where('workspace_id', '=', flood.guild!).executeTakeFirstOrThrow()).n), { timeout: 30_000 }).toBe(100);
+    const rows = await database.db.selectFrom('audit_entries').select(['count', 'outcome']).where('workspace_id', '=', flood.guild!).execute();
+    expect(rows.length).toBeLessThanOrEqual(3);
+    expect(rows.every((r) => r.outcome === 'denied')).toBe(true);
+
+    const id = nextId();
+    feed({ id, application_id: APP, type: 2, token: `tok${id}`, version: 1, channel_id: CHANNEL, channel: { id: CHANNEL, type: 1, recipients: [user(NOBODY.id)] }, user: user(NOBODY.id), data: { id: '1', name: 'pop', type: 1, options: [{ type: 1, name: 'list', options: [] }] }, locale: 'en-US', app_permissions: '0', entitlements: [], authorizing_integration_owners: {}, context: 1 });
+    await fake.waitFor(`tok${id}`, 1);
+    expect(await database.db.selectFrom('audit_entries').select(['detail', 'outcome']).where('actor_id', '=', NOBODY.id).where('workspace_id', '=', 'dm').execute()).toEqual([{ detail: 'direct message', outcome: 'denied' }]);
+  });
+});

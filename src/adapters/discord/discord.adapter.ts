@@ -108,12 +108,13 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
             {
               type: ComponentType.TextInput as const,
               custom_id: 'password',
-              label: `Password for ${compactAddress(address, 32)}`,
+              // Labels are 45 characters at most; the placeholder (100) names the account in full.
+              label: 'New password',
               style: TextInputStyle.Short,
               min_length: 1,
               max_length: MAX_PASSWORD_LENGTH,
               required: true,
-              placeholder: '10+ characters, not the name or domain',
+              placeholder: `for ${compactAddress(address, 96)}`,
             },
           ],
         },
