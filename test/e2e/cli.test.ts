@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { slackSignature, startFakeSlack } from '../helpers/fake-slack.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '../../bin/popbot.js');
@@ -84,5 +85,50 @@ describe('the popbot command (one-shot form, embedded database)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(log).toContain('stopping');
+  });
+
+  it('SIGTERM with a slow response URL: every acknowledged command is still answered and announced (issue 8, point 7)', async () => {
+    const fake = await startFakeSlack();
+    const data = mkdtempSync(join(tmpdir(), 'popbot-sigterm-'));
+    try {
+      await popbot(data, ['bind', 'slack', 'T0SIG', '*']);
+      await popbot(data, ['pop', 'grant', 'slack:T0SIG/U0SIG', 'operator']);
+      const secret = 'sigterm-secret';
+      const child = spawn(process.execPath, [BIN, 'serve'], {
+        env: {
+          PATH: process.env.PATH, POPBOT_DATA_DIR: data, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ARGON2_MEMORY_KIB: '1024', ARGON2_TIME: '1',
+          SLACK_BOT_TOKEN: 'xoxb-sig', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: `${fake.url}/api`, SLACK_AUDIT_CHANNEL: 'C_AUDIT',
+        },
+      });
+      let log = '';
+      child.stderr.on('data', (d) => (log += d));
+      child.stdout.on('data', (d) => (log += d));
+      await expect.poll(() => /"port":([1-9]\d*)/.test(log), { timeout: 60_000 }).toBe(true);
+      const port = Number(/"port":(\d+)/.exec(log)![1]);
+      const acks = await Promise.all(
+        Array.from({ length: 10 }, async (_, i) => {
+          const body = new URLSearchParams({
+            team_id: 'T0SIG', user_id: 'U0SIG', user_name: 'sig', command: '/pop', text: `add sig${i}`, channel_id: 'C1',
+            response_url: fake.responseUrl(`slow-${i}`), trigger_id: `trigger-sig-${i}`,
+          }).toString();
+          const timestamp = Math.floor(Date.now() / 1000);
+          const response = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(secret, timestamp, body) },
+            body,
+          });
+          return response.status;
+        }),
+      );
+      expect(acks).toEqual(Array(10).fill(200));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      for (let i = 0; i < 10; i++) expect(JSON.stringify(fake.responsesTo(`slow-${i}`)), log).toContain(`Created sig${i}@`);
+      const announced = fake.apiCalls('chat.postMessage').map((c) => decodeURIComponent(c.body));
+      for (let i = 0; i < 10; i++) expect(announced.some((b) => b.includes(`created sig${i}@`))).toBe(true);
+    } finally {
+      await fake.close();
+    }
   });
 });
