@@ -108,7 +108,11 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
       const opened = await openAction(actor, pendingId);
       if (!opened.ok) return opened.reply;
       const { words, flags, outcome } = commandOf(opened.payload);
-      return await runOne(actor, { words, flags }, { ...options, action: opened.payload, pending: outcome ? { id: pendingId, outcome } : undefined });
+      const reply = await runOne(actor, { words, flags }, { ...options, action: opened.payload, pending: outcome ? { id: pendingId, outcome } : undefined });
+      if (!reply.errorCode || !outcome) return reply;
+      // Refused because another click (another replica) got there first: say what that one did.
+      const now = await openAction(actor, pendingId);
+      return !now.ok && now.reply.errorCode === 'ACTION_USED' ? now.reply : reply;
     } catch (error) {
       return failureReply(actor, error);
     }
