@@ -88,7 +88,7 @@ describe('a database restart under load (SPEC §12)', () => {
     expect((await core.dispatcher.run(CONSOLE_ACTOR, 'list')).errorCode).toBe('DATABASE_UNAVAILABLE');
 
     pgCtl('start');
-    await expect.poll(() => isReachable(database.db), { timeout: 20_000 }).toBe(true);
+    await expect.poll(() => isReachable(database.db)).toBe(true);
     const after = await core.dispatcher.run(CONSOLE_ACTOR, 'add afterwards');
     expect(after.title).toBe('Created afterwards@outage.example');
     const names = (await database.db.selectFrom('mailboxes').select('name').execute()).map((m) => m.name);
