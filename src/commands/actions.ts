@@ -1,5 +1,6 @@
 import type { Access, PopService } from '../service/index.ts';
 import type { Action, ActionKind } from './reply.ts';
+import { commandLine } from './tokens.ts';
 
 /** What a pending action does when its button is used; stored as JSON with the action (SPEC §12). */
 export type ActionPayload =
@@ -17,10 +18,24 @@ export const ACTION_TTL_SECONDS: Record<ActionPayload['kind'], number> = {
 };
 
 /** Stores the action and returns the button(s) that name it: one pending row per question. */
-export async function offer(ctx: { service: PopService; access: Access }, payload: ActionPayload, buttons: (Omit<Action, 'pendingId'> & { kind: ActionKind })[]): Promise<Action[]> {
+export async function offer(ctx: OfferContext, payload: ActionPayload, buttons: (Omit<Action, 'pendingId'> & { kind: ActionKind })[]): Promise<Action[]> {
   const pendingId = await ctx.service.pending.create(ctx.access, payload.kind, payload, ACTION_TTL_SECONDS[payload.kind]);
   return buttons.map((b) => ({ ...b, pendingId }));
 }
+
+type OfferContext = { service: PopService; access: Access };
+
+/** "Set my own password" for one account (from standard input on the console with `fromStdin`). */
+export const offerOwnPassword = (ctx: OfferContext, address: string, fromStdin = false) =>
+  offer(ctx, { kind: 'own-password', address }, [{ kind: 'own-password', label: 'Set my own password', subject: address, hint: commandLine('passwd', address, '--own'), fromStdin }]);
+
+/** "Request more POP accounts" for the hosting account of a domain. */
+export const offerRequestMore = (ctx: OfferContext, domain: string | undefined, style?: Action['style']) =>
+  offer(ctx, { kind: 'request-more', domain }, [{ kind: 'request-more', label: 'Request more POP accounts', style, hint: commandLine('plan', domain, '--request') }]);
+
+/** "Next" on a page of `list` or `audit`. */
+export const offerNextPage = (ctx: OfferContext, command: 'list' | 'audit', target: string | undefined, page: number) =>
+  offer(ctx, { kind: 'page', command, target, page }, [{ kind: 'page', label: 'Next', hint: commandLine(command, target, '--page', String(page)) }]);
 
 /**
  * The command a used button runs, as words and flags (never a string split apart again), and what

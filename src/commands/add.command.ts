@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { formatQuota } from '../service/units.ts';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
-import { offer } from './actions.ts';
+import { offerOwnPassword, offerRequestMore } from './actions.ts';
 import { accountArg, quotaArg } from './args.ts';
 
 export const addCommand = defineCommand({
@@ -19,8 +19,7 @@ export const addCommand = defineCommand({
     if (!result.ok) {
       const reply = errorReply(result.error);
       if (result.error.code !== 'PLAN_LIMIT_REACHED') return reply;
-      const domain = result.error.domain;
-      return { ...reply, actions: await offer(ctx, { kind: 'request-more', domain }, [{ kind: 'request-more', label: 'Request more POP accounts', style: 'primary', hint: `plan ${domain} --request` }]) };
+      return { ...reply, actions: await offerRequestMore(ctx, result.error.domain, 'primary') };
     }
     const created = result.value;
     return {
@@ -28,7 +27,7 @@ export const addCommand = defineCommand({
       title: `Created ${created.address}`,
       lines: [`Quota ${formatQuota(created.quotaMb)}. Only you can see these login details; they are not stored and cannot be shown again.`],
       secret: { address: created.address, logins: created.logins, password: created.password, server: created.pop3, issued: created.issued },
-      actions: await offer(ctx, { kind: 'own-password', address: created.address }, [{ kind: 'own-password', label: 'Set my own password', subject: created.address, hint: `passwd ${created.address} --own` }]),
+      actions: await offerOwnPassword(ctx, created.address),
       announce: { channel: 'audit', text: `${ctx.access.actor.userName} created ${created.address} (${formatQuota(created.quotaMb)})` },
     };
   },

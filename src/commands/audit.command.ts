@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
 import { accountArg, pageFlag } from './args.ts';
-import { offer } from './actions.ts';
+import { offerNextPage } from './actions.ts';
 import { formatDate } from './format.ts';
 import { AUDIT_PAGE_SIZE } from '../service/admin.service.ts';
 
@@ -27,12 +27,7 @@ export const auditCommand = defineCommand({
       tone: 'info',
       title: `Audit${view.target ? ` of ${view.target}` : ''}${view.page > 1 ? ` · page ${view.page}` : ''}`,
       rows: rows.length > 0 ? rows : [{ title: 'Nothing recorded yet', detail: '' }],
-      actions:
-        view.entries.length === AUDIT_PAGE_SIZE
-          ? await offer(ctx, { kind: 'page', command: 'audit', target: view.target, page: view.page + 1 }, [
-              { kind: 'page', label: 'Next', hint: `audit${view.target ? ` ${view.target}` : ''} --page ${view.page + 1}` },
-            ])
-          : undefined,
+      actions: view.entries.length === AUDIT_PAGE_SIZE ? await offerNextPage(ctx, 'audit', view.target, view.page + 1) : undefined,
     };
   },
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
 import { ACTION_TTL_SECONDS, offer } from './actions.ts';
+import { commandLine } from './tokens.ts';
 import { accountArg, booleanFlag } from './args.ts';
 
 export const deleteCommand = defineCommand({
@@ -24,7 +25,7 @@ export const deleteCommand = defineCommand({
           label: 'Delete',
           style: 'danger',
           confirm: { title: `Delete ${address}?`, text: 'This cannot be undone.', confirm: 'Delete', deny: 'Keep it', typed: address },
-          hint: `delete ${address} --yes`,
+          hint: commandLine('delete', address, '--yes'),
         },
         { kind: 'cancel', label: 'Cancel' },
       ]);

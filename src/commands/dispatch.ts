@@ -61,7 +61,7 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
     return { command: command.name, reply: await command.run(ctx, args.value) };
   }
 
-  /** Runs `work` as one tracked unit: shutdown waits for it, and unexpected failures become a reply with a ref. */
+  /** Tracks `work` until it settles: shutdown waits for it. */
   function track<T>(work: Promise<T>): Promise<T> {
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work)).catch(() => undefined);
@@ -76,14 +76,7 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
     try {
       ({ command, reply } = await dispatch(actor, input, options));
     } catch (error) {
-      const ref = newRef();
-      if (isDatabaseUnavailable(error)) {
-        logger.warn({ err: { message: (error as Error).message, code: (error as { code?: string }).code }, ref, platform: actor.platform, actor: actor.userId }, 'database unavailable');
-        reply = unavailableReply(ref);
-      } else {
-        logger.error({ err: error, ref, platform: actor.platform, actor: actor.userId }, 'command failed');
-        reply = internalErrorReply(ref);
-      }
+      reply = failureReply(actor, error);
     }
     metrics?.observe(command, reply.errorCode ?? 'ok', (performance.now() - started) / 1000);
     await service.pending.housekeep().catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'housekeeping skipped'));
@@ -97,7 +90,7 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
       return known ? commandOf(known).what : 'do it';
     });
     if (!opened.ok) return { ok: false, reply: errorReply(opened.error) };
-    const payload = asPayload(opened.value.payload);
+    const payload = asPayload(opened.value);
     if (!payload) return { ok: false, reply: errorReply({ code: 'ACTION_UNKNOWN' }) };
     return { ok: true, payload };
   }
@@ -118,10 +111,15 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
     }
   }
 
+  /** An unexpected failure as a reply with a ref, logged in full: "database unavailable", or a bug. */
   function failureReply(actor: Actor, error: unknown): Reply {
     const ref = newRef();
-    if (isDatabaseUnavailable(error)) return unavailableReply(ref);
-    logger.error({ err: error, ref, platform: actor.platform, actor: actor.userId }, 'action failed');
+    const facts = { ref, platform: actor.platform, actor: actor.userId };
+    if (isDatabaseUnavailable(error)) {
+      logger.warn({ ...facts, err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'database unavailable');
+      return unavailableReply(ref);
+    }
+    logger.error({ ...facts, err: error }, 'command failed');
     return internalErrorReply(ref);
   }
 

@@ -3,7 +3,7 @@ import { formatBytes, formatMb, formatQuota } from '../service/units.ts';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
 import { domainArg, pageFlag } from './args.ts';
-import { offer } from './actions.ts';
+import { offerNextPage } from './actions.ts';
 
 export const listCommand = defineCommand({
   name: 'list',
@@ -28,12 +28,7 @@ export const listCommand = defineCommand({
       title: `Mailboxes of ${view.hostingAccount}${view.domain ? ` · ${view.domain}` : ''}`,
       rows,
       footer: view.pages > 1 ? `${footer} · page ${view.page} of ${view.pages}` : footer,
-      actions:
-        view.page < view.pages
-          ? await offer(ctx, { kind: 'page', command: 'list', target: view.domain, page: view.page + 1 }, [
-              { kind: 'page', label: 'Next', hint: `list${view.domain ? ` ${view.domain}` : ''} --page ${view.page + 1}` },
-            ])
-          : undefined,
+      actions: view.page < view.pages ? await offerNextPage(ctx, 'list', view.domain, view.page + 1) : undefined,
     };
   },
 });

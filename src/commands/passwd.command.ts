@@ -1,17 +1,15 @@
 import { z } from 'zod';
 import { errorReply } from './replies.ts';
-import { defineCommand, type CommandContext } from './command.ts';
+import { defineCommand } from './command.ts';
 import { accountArg, booleanFlag } from './args.ts';
-import { offer } from './actions.ts';
+import { offerOwnPassword } from './actions.ts';
 
-/** The "Set my own password" button for one account. */
-const ownPassword = (ctx: CommandContext, address: string, fromStdin = false) =>
-  offer(ctx, { kind: 'own-password', address }, [{ kind: 'own-password', label: 'Set my own password', subject: address, hint: `passwd ${address} --own`, fromStdin }]);
+const USAGE = 'passwd <name>[@domain] [--own]';
 
 export const passwdCommand = defineCommand({
   name: 'passwd',
   summary: 'set a new password (generated, or your own with --own)',
-  usage: 'passwd <name>[@domain] [--own]',
+  usage: USAGE,
   example: 'passwd scott',
   minRole: 'operator',
   positional: ['account'],
@@ -29,11 +27,11 @@ export const passwdCommand = defineCommand({
         tone: 'confirm',
         title: `Choose a password for ${address}`,
         lines: ['At least 10 characters, hard to guess, without the account name or the domain.'],
-        actions: await ownPassword(ctx, address, args['password-stdin']),
+        actions: await offerOwnPassword(ctx, address, args['password-stdin']),
       };
     }
     if (own && ctx.action?.kind !== 'own-password') {
-      return errorReply({ code: 'USAGE', command: 'passwd', problem: 'A chosen password comes through the "Set my own password" form.', usage: 'passwd <name>[@domain] [--own]', example: 'passwd scott --own' });
+      return errorReply({ code: 'USAGE', command: 'passwd', problem: 'A chosen password comes through the "Set my own password" form.', usage: USAGE, example: 'passwd scott --own' });
     }
     const result = await ctx.service.mailboxes.setPassword(ctx.access, { ...args.account, chosen: own ? ctx.chosenPassword : undefined });
     if (!result.ok) return errorReply(result.error);
@@ -52,7 +50,7 @@ export const passwdCommand = defineCommand({
     return {
       ...reply,
       secret: { address: changed.address, logins: changed.logins, password: changed.password, server: changed.pop3, issued: changed.issued },
-      actions: await ownPassword(ctx, changed.address),
+      actions: await offerOwnPassword(ctx, changed.address),
     };
   },
 });

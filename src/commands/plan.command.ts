@@ -3,7 +3,7 @@ import { formatBytes, formatMb } from '../service/units.ts';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
 import { booleanFlag, domainArg } from './args.ts';
-import { offer } from './actions.ts';
+import { offerRequestMore } from './actions.ts';
 
 export const planCommand = defineCommand({
   name: 'plan',
@@ -41,9 +41,7 @@ export const planCommand = defineCommand({
         { label: 'Default mailbox quota', value: formatMb(view.defaultQuotaMb) },
         { label: 'Domains', value: view.domains.join(', ') },
       ],
-      actions: await offer(ctx, { kind: 'request-more', domain: view.domains[0] }, [
-        { kind: 'request-more', label: 'Request more POP accounts', hint: `plan ${view.domains[0] ?? ''} --request`.replace('  ', ' ') },
-      ]),
+      actions: await offerRequestMore(ctx, view.domains[0]),
     };
   },
 });

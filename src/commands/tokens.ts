@@ -27,5 +27,5 @@ export function tokenize(text: string, valueFlags: ReadonlySet<string>): { ok: t
   return { ok: true, tokens: { words, flags } };
 }
 
-/** Joins the parts of a command line popbot builds itself (button payloads), skipping absent ones. Values here never hold spaces. */
+/** Joins the parts of a command line popbot shows (the console's follow-up hints), skipping absent ones. */
 export const commandLine = (...parts: (string | undefined | false)[]) => parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join(' ');

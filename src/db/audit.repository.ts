@@ -16,17 +16,16 @@ export async function insertAuditEntry(db: Kysely<DB>, entry: AuditInsert): Prom
 
 /**
  * Marks the entries of one request's change as not delivered (SPEC §4): the change was undone,
- * or could not be, as `detail` says. Returns how many entries it changed.
+ * or could not be, as `detail` says.
  */
-export async function markUndelivered(db: Kysely<DB>, requestId: string, command: string, detail: string): Promise<number> {
-  const result = await db
+export async function markUndelivered(db: Kysely<DB>, requestId: string, command: string, detail: string): Promise<void> {
+  await db
     .updateTable('audit_entries')
     .set((eb) => ({ outcome: 'delivery failed', detail: sql<string>`coalesce(${eb.ref('detail')} || '; ', '') || ${detail}` }))
     .where('request_id', '=', requestId)
     .where('command', '=', command)
     .where('outcome', '=', 'ok')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .execute();
 }
 
 /**

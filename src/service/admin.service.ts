@@ -27,7 +27,7 @@ export function createAdminService(deps: ServiceDeps) {
     const workspaceId = spec.workspaceId ?? access.actor.workspaceId;
     // Discord's @everyone is the role whose id is the guild's: granting it would grant every member.
     if (platform === 'discord' && spec.kind === 'role' && spec.id === workspaceId) fail({ code: 'EVERYONE_ROLE' });
-    return { platform: spec.platform ?? access.actor.platform, workspaceId: spec.workspaceId ?? access.actor.workspaceId, kind: spec.kind, id: spec.id };
+    return { platform, workspaceId, kind: spec.kind, id: spec.id };
   }
 
   const describe = (s: GrantSubject, label: string) => `${label} (${s.platform} ${s.workspaceId} ${s.kind} ${s.id})`;

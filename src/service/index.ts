@@ -28,4 +28,3 @@ export { createStrengthJudge, type StrengthJudge } from './strength.ts';
 export { compactAddress } from './names.ts';
 export { isDatabaseUnavailable } from '../db/database.ts';
 export type { IssuedPassword } from './mailbox.service.ts';
-export type { PendingAction } from './pending.service.ts';

@@ -147,7 +147,7 @@ export function createMailboxService(deps: ServiceDeps) {
    * earlier. Gone meanwhile (deleted, or deleted and made again: another id) → not found, nothing done.
    */
   async function lockChangeable(trx: Transaction<DB>, access: Access, mailbox: MailboxRow) {
-    await consumeIn(trx, deps, access);
+    await consumeIn(trx, deps, access.actor, access.pending);
     const locked = await lockMailbox(trx, mailbox.domainId, mailbox.name);
     if (!locked || locked.id !== mailbox.id) fail({ code: 'ACCOUNT_NOT_FOUND', address: addressOf(mailbox) });
     return locked;
@@ -228,7 +228,7 @@ export function createMailboxService(deps: ServiceDeps) {
         const password = generatePassword(random);
         const passwordHash = await hasher.hash(password);
         const mailboxId = await db.transaction().execute(async (trx) => {
-          await consumeIn(trx, deps, access);
+          await consumeIn(trx, deps, access.actor, access.pending);
           await lockHostingAccount(trx, hosting.id);
           if ((await countMailboxes(trx, { hostingAccountId: hosting.id })) >= hosting.maxPopAccounts) fail(planLimit);
           const id = await insertMailbox(trx, { hostingAccountId: hosting.id, domainId: domain.domainId, name: spec.name, passwordHash, quotaMb, at: clock.now() });
@@ -261,7 +261,7 @@ export function createMailboxService(deps: ServiceDeps) {
         const passwordHash = await hasher.hash(password);
         const previous = await db.transaction().execute(async (trx) => {
           const locked = await lockChangeable(trx, access, mailbox);
-          await setMailboxPassword(trx, locked.id, passwordHash, clock.now());
+          if (!(await setMailboxPassword(trx, locked.id, passwordHash, clock.now()))) fail({ code: 'ACCOUNT_NOT_FOUND', address });
           await writeAudit(trx, deps, access.actor, access.requestId, {
             command: 'passwd',
             target: address,
@@ -284,7 +284,7 @@ export function createMailboxService(deps: ServiceDeps) {
         checkQuota(domain.hostingAccount, spec.quotaMb, spec.quotaInput);
         const fromMb = await db.transaction().execute(async (trx) => {
           const locked = await lockChangeable(trx, access, mailbox);
-          await setMailboxQuota(trx, locked.id, spec.quotaMb);
+          if (!(await setMailboxQuota(trx, locked.id, spec.quotaMb))) fail({ code: 'ACCOUNT_NOT_FOUND', address });
           await writeAudit(trx, deps, access.actor, access.requestId, {
             command: 'quota',
             target: address,

@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, Platform } from '../db/schema.ts';
-import { claimDelivery, consumePendingAction, findPendingAction, insertPendingAction, prunePending } from '../db/pending.repository.ts';
+import { claimDelivery, consumePendingAction, findPendingAction, insertPendingAction, prunePending, type PendingRow } from '../db/pending.repository.ts';
 import { pruneRateLimits } from '../db/access.repository.ts';
 import { fail, guard, type Result } from './errors.ts';
 import type { Access, Actor, ServiceDeps } from './context.ts';
-
-/** A button's or modal's stored action, as read back for the actor who clicked. */
-export type PendingAction = { id: string; kind: string; payload: unknown; requester: string };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -34,21 +31,20 @@ export function createPendingService(deps: ServiceDeps) {
      * The action behind a click, if it is this workspace's and still open. Refuses a forged id, another
      * person's button, an expired one, and one already used (saying by whom and what it did).
      */
-    async open(actor: Actor, id: string, describe: (payload: unknown) => string): Promise<Result<PendingAction>> {
+    async open(actor: Actor, id: string, describe: (payload: unknown) => string): Promise<Result<unknown>> {
       return guard(async () => {
         const row = /^[A-Za-z0-9_-]{16}$/.test(id) ? await findPendingAction(db, id, actor.platform, actor.workspaceId) : undefined;
         if (!row) fail({ code: 'ACTION_UNKNOWN' });
         if (row.actorId !== actor.userId) fail({ code: 'ACTION_NOT_YOURS' });
-        if (row.usedAt) fail({ code: 'ACTION_USED', outcome: row.outcome ?? 'used', by: row.usedBy ?? 'someone', at: new Date(row.usedAt) });
+        if (row.usedAt) failUsed(row, row.usedAt);
         if (new Date(row.expiresAt).getTime() <= clock.now().getTime()) fail({ code: 'ACTION_EXPIRED', what: describe(row.payload) });
-        return { id: row.id, kind: row.kind, payload: row.payload, requester: row.actorId };
+        return row.payload;
       });
     },
 
     /** Consumes the action on its own (Cancel): one winner. */
     async consume(actor: Actor, id: string, outcome: string): Promise<Result<void>> {
-      const access: Access = { actor, role: 'viewer', scope: { all: false, hostingAccountIds: [] }, requestId: id, pending: { id, outcome } };
-      return guard(() => db.transaction().execute((trx) => consumeIn(trx, deps, access)));
+      return guard(() => db.transaction().execute((trx) => consumeIn(trx, deps, actor, { id, outcome })));
     },
 
     /** Claims a platform delivery id for this process; false when it was claimed before (SPEC §12). */
@@ -68,15 +64,18 @@ export function createPendingService(deps: ServiceDeps) {
 }
 
 /**
- * Consumes the access's pending action inside a change's transaction: the change and the click's
- * use commit together or not at all. A lost race fails with what the winner did.
+ * Consumes a request's pending action (`Access.pending`) inside a change's transaction: the change and
+ * the click's use commit together or not at all. A lost race fails with what the winner did.
  */
-export async function consumeIn(trx: Transaction<DB> | Kysely<DB>, deps: Pick<ServiceDeps, 'clock'>, access: Access): Promise<void> {
-  if (!access.pending) return;
-  const { id, outcome } = access.pending;
-  const won = await consumePendingAction(trx, id, access.actor.userName, outcome, deps.clock.now());
-  if (won) return;
-  const row = await findPendingAction(trx, id, access.actor.platform, access.actor.workspaceId);
-  if (row?.usedAt) fail({ code: 'ACTION_USED', outcome: row.outcome ?? 'used', by: row.usedBy ?? 'someone', at: new Date(row.usedAt) });
+export async function consumeIn(trx: Transaction<DB> | Kysely<DB>, deps: Pick<ServiceDeps, 'clock'>, actor: Actor, pending: Access['pending']): Promise<void> {
+  if (!pending) return;
+  if (await consumePendingAction(trx, pending.id, actor.userName, pending.outcome, deps.clock.now())) return;
+  const row = await findPendingAction(trx, pending.id, actor.platform, actor.workspaceId);
+  if (row?.usedAt) failUsed(row, row.usedAt);
   fail({ code: 'ACTION_EXPIRED', what: 'do this' });
+}
+
+/** "Already done: … by … at …", from the used row. */
+function failUsed(row: PendingRow, usedAt: Date): never {
+  return fail({ code: 'ACTION_USED', outcome: row.outcome ?? 'used', by: row.usedBy ?? 'someone', at: new Date(usedAt) });
 }

@@ -57,7 +57,7 @@ export function createPlanService(deps: ServiceDeps) {
         const { hostingAccount } = await resolveHostingAccount(deps, access, domain);
         const view = await planView(hostingAccount);
         const id = await db.transaction().execute(async (trx) => {
-          await consumeIn(trx, deps, access);
+          await consumeIn(trx, deps, access.actor, access.pending);
           const requestId = await insertSalesRequest(trx, {
             at: clock.now(),
             hostingAccountId: hostingAccount.id,

@@ -5,7 +5,6 @@ import type { Secret } from './secret.ts';
 /** Scores a password 0–4 (zxcvbn), or null when it cannot be judged in bounded time. */
 export type StrengthJudge = {
   score(password: Secret, userInputs: string[]): Promise<number | null>;
-  close(): Promise<void>;
 };
 
 /**
@@ -78,9 +77,6 @@ export function createStrengthJudge(options: { timeoutMs?: number } = {}): Stren
       const result = queue.then(() => judge(password, userInputs));
       queue = result.catch(() => undefined);
       return result;
-    },
-    async close() {
-      await worker?.terminate();
     },
   };
 }

@@ -8,7 +8,7 @@ const KIND_CODES: Record<ActionKind, string> = { 'confirm-delete': 'd', cancel: 
  * A button's custom_id names its pending action (SPEC §12): `pop:<kind>:<id>`, 22 characters at most
  * whatever the address, so every button fits Discord's 100. Nothing in it is trusted but the id.
  */
-export function encodeButton(kind: ActionKind, pendingId: string): string {
+function encodeButton(kind: ActionKind, pendingId: string): string {
   return `pop:${KIND_CODES[kind]}:${pendingId}`;
 }
 

@@ -105,9 +105,8 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
 
   /** Another private path: an ephemeral message in the channel, else a direct message from the app. */
   async function tellPrivately(target: ReplyTarget, reply: Reply) {
-    const { text } = renderBlocks(reply);
     // Block Kit as rendered for response URLs; the Web API's types do not describe plain objects.
-    const blocks = renderBlocks(reply).blocks as never[];
+    const { text, blocks } = renderBlocks(reply) as { text: string; blocks: never[] };
     if (target.channelId) {
       try {
         await app.client.chat.postEphemeral({ channel: target.channelId, user: target.userId, text, blocks });
