@@ -7,7 +7,9 @@ export type ActionPayload =
   | { kind: 'delete'; address: string; mailboxId: number }
   | { kind: 'own-password'; address: string }
   | { kind: 'page'; command: 'list' | 'audit'; target?: string; page: number }
-  | { kind: 'request-more'; domain?: string };
+  | { kind: 'request-more'; domain?: string }
+  /** A form that picks the account for a new generated password (Slack's picker). */
+  | { kind: 'pick-passwd' };
 
 /** How long each kind of button stays usable. */
 export const ACTION_TTL_SECONDS: Record<ActionPayload['kind'], number> = {
@@ -15,6 +17,7 @@ export const ACTION_TTL_SECONDS: Record<ActionPayload['kind'], number> = {
   'own-password': 15 * 60,
   page: 60 * 60,
   'request-more': 60 * 60,
+  'pick-passwd': 15 * 60,
 };
 
 /** Stores the action and returns the button(s) that name it: one pending row per question. */
@@ -38,10 +41,11 @@ export const offerNextPage = (ctx: OfferContext, command: 'list' | 'audit', targ
   offer(ctx, { kind: 'page', command, target, page }, [{ kind: 'page', label: 'Next', hint: commandLine(command, target, '--page', String(page)) }]);
 
 /**
- * The command a used button runs, as words and flags (never a string split apart again), and what
- * using it is called in "Already done: …" — absent for buttons that may be used again (pages).
+ * The command a used button or form runs, as words and flags (never a string split apart again), and
+ * what using it is called in "Already done: …" — absent for buttons that may be used again (pages).
+ * `picked` is the account a form's picker chose.
  */
-export function commandOf(payload: ActionPayload): { words: string[]; flags: Record<string, string | true>; outcome?: string; what: string } {
+export function commandOf(payload: ActionPayload, picked?: string): { words: string[]; flags: Record<string, string | true>; outcome?: string; what: string } {
   switch (payload.kind) {
     case 'delete':
       return { words: ['delete', payload.address], flags: { yes: true }, outcome: `deleted ${payload.address}`, what: `delete ${payload.address}` };
@@ -51,12 +55,14 @@ export function commandOf(payload: ActionPayload): { words: string[]; flags: Rec
       return { words: [payload.command, ...(payload.target ? [payload.target] : [])], flags: { page: String(payload.page) }, what: `see page ${payload.page}` };
     case 'request-more':
       return { words: ['plan', ...(payload.domain ? [payload.domain] : [])], flags: { request: true }, outcome: 'asked sales for more POP accounts', what: 'ask sales' };
+    case 'pick-passwd':
+      return { words: ['passwd', ...(picked ? [picked] : [])], flags: {}, outcome: `set a new password for ${picked ?? 'an account'}`, what: 'set a new password' };
   }
 }
 
 /** Reads a stored payload back; anything that is not one of ours is refused by the caller. */
 export function asPayload(value: unknown): ActionPayload | null {
   const v = value as { kind?: unknown } | null;
-  const kinds: ActionPayload['kind'][] = ['delete', 'own-password', 'page', 'request-more'];
+  const kinds: ActionPayload['kind'][] = ['delete', 'own-password', 'page', 'request-more', 'pick-passwd'];
   return v && typeof v === 'object' && kinds.includes(v.kind as ActionPayload['kind']) ? (v as ActionPayload) : null;
 }

@@ -10,13 +10,15 @@ import { domainErrorOf } from './args.ts';
 import { COMMANDS, findCommand } from './registry.ts';
 import { errorReply, internalErrorReply, stoppingReply, unavailableReply, undeliveredReply } from './replies.ts';
 import type { Delivery, Reply } from './reply.ts';
-import { asPayload, commandOf, type ActionPayload } from './actions.ts';
+import { ACTION_TTL_SECONDS, asPayload, commandOf, type ActionPayload } from './actions.ts';
+import { passwdCommand } from './passwd.command.ts';
 import { tokenize, type Tokens } from './tokens.ts';
 
 /** Where command counts and latencies go (Prometheus in production). */
 export type CommandMetrics = { observe(command: string, outcome: string, seconds: number): void };
 
-export type DispatchOptions = { chosenPassword?: Secret; requestId?: string };
+/** What a form adds to its words: a password typed into it, an account picked in it. */
+export type DispatchOptions = { chosenPassword?: Secret; picked?: string; requestId?: string };
 
 /**
  * A command line as typed (Slack, console), or already split into words and flags (Discord's typed
@@ -100,7 +102,7 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
     try {
       const opened = await openAction(actor, pendingId);
       if (!opened.ok) return opened.reply;
-      const { words, flags, outcome } = commandOf(opened.payload);
+      const { words, flags, outcome } = commandOf(opened.payload, options.picked);
       const reply = await runOne(actor, { words, flags }, { ...options, action: opened.payload, pending: outcome ? { id: pendingId, outcome } : undefined });
       if (!reply.errorCode || !outcome) return reply;
       // Refused because another click (another replica) got there first: say what that one did.
@@ -184,6 +186,23 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
         if (!opened.ok) return opened;
         const { payload } = opened;
         return { ok: true, address: 'address' in payload ? payload.address : '' };
+      } catch (error) {
+        return { ok: false, reply: failureReply(actor, error) };
+      }
+    },
+
+    /**
+     * A form that picks the account for a new generated password (Slack's `/pop passwd` picker), stored
+     * like a button: only for those who may run `passwd`, and a double submit sets one password.
+     */
+    async offerPasswdPicker(actor: Actor): Promise<{ ok: true; pendingId: string } | { ok: false; reply: Reply }> {
+      try {
+        const access = await service.access.resolveAccess(actor, 'passwd', newRef());
+        if (!access.ok) return { ok: false, reply: errorReply(access.error) };
+        const allowed = await service.access.authorize(access.value, 'passwd', passwdCommand.minRole);
+        if (!allowed.ok) return { ok: false, reply: errorReply(allowed.error) };
+        const pendingId = await service.pending.create(access.value, 'pick-passwd', { kind: 'pick-passwd' }, ACTION_TTL_SECONDS['pick-passwd']);
+        return { ok: true, pendingId };
       } catch (error) {
         return { ok: false, reply: failureReply(actor, error) };
       }

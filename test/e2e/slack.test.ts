@@ -256,6 +256,28 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     expect(passwordOf(delivered)).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
   });
 
+  it('point 1: a double-submitted "Set new password" picker sets one password; the second submit says so', async () => {
+    await command('add picked', OPERATOR);
+    const { id } = await slash('passwd', OPERATOR);
+    await expect.poll(() => lastOpenedView()?.private_metadata.includes(fake.responseUrl(id))).toBe(true);
+    const view = lastOpenedView();
+    const picked = { account: { popbot_account: { type: 'external_select', selected_option: { text: { type: 'plain_text', text: 'picked@acme.example' }, value: 'picked@acme.example' } } } };
+    const [first, second] = await Promise.all([submit(view, picked, OPERATOR), submit(view, picked, OPERATOR)]);
+    const answers = [first.text, second.text];
+    expect(answers.filter((a) => a === '')).toHaveLength(1);
+    expect(answers.find((a) => a !== '')).toContain('Already done: set a new password for picked@acme.example by otto');
+    await fake.waitForResponses(id);
+    const passwd = await database.db.selectFrom('audit_entries').select('outcome').where('target', '=', 'picked@acme.example').where('command', '=', 'passwd').execute();
+    expect(passwd).toEqual([{ outcome: 'ok' }]);
+  });
+
+  it('/pop passwd without the operator role opens no picker and says why', async () => {
+    const opened = fake.apiCalls('views.open').length;
+    const { reply } = await command('passwd', VIEWER);
+    expect(JSON.stringify(reply)).toContain('`passwd` needs the operator role; you are a viewer');
+    expect(fake.apiCalls('views.open')).toHaveLength(opened);
+  });
+
   it('an unbound workspace is refused with the message and an audit entry', async () => {
     const stranger = slackActor({ workspaceId: 'T_NOPE', userId: 'U_X', userName: 'x' });
     const { reply } = await command('list', stranger);

@@ -145,9 +145,9 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
     const target: ReplyTarget = { responseUrl: command.response_url, userId: command.user_id, channelId: command.channel_id };
     if (/^passwd$/i.test(command.text.trim())) {
       // Phone first: pick the account from a searchable list instead of typing it.
-      const allowed = await dispatcher.run(actor, 'help');
-      if (allowed.errorCode) return dispatcher.deliver(allowed, deliveryTo(target));
-      await app.client.views.open({ trigger_id: command.trigger_id, view: pickerView(target) });
+      const picker = await dispatcher.offerPasswdPicker(actor);
+      if (!picker.ok) return dispatcher.deliver(picker.reply, deliveryTo(target));
+      await app.client.views.open({ trigger_id: command.trigger_id, view: pickerView(picker.pendingId, target) });
       return;
     }
     await dispatcher.handle(actor, command.text, deliveryTo(target));
@@ -192,11 +192,11 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
   });
 
   app.view(PICKER_VIEW, async ({ ack, body, view }) => {
-    const meta = JSON.parse(view.private_metadata) as ReplyTarget;
+    const meta = JSON.parse(view.private_metadata) as { pendingId: string } & ReplyTarget;
     if (!(await claimed((body as { trigger_id?: string }).trigger_id))) return ack();
     const address = view.state.values.account?.[PICKER_ACTION]?.selected_option?.value;
     if (!address) return ack({ response_action: 'errors', errors: { account: 'Choose an account.' } });
-    const reply = await dispatcher.run(actorOf(body as Body), { words: ['passwd', address] });
+    const reply = await dispatcher.runAction(actorOf(body as Body), meta.pendingId, { picked: address });
     if (reply.errorCode) return ack({ response_action: 'errors', errors: { account: (reply.lines ?? [reply.title]).join(' ').slice(0, 300) } });
     await ack();
     await dispatcher.deliver(reply, deliveryTo(meta));
@@ -241,8 +241,8 @@ function ownPasswordView(pendingId: string, address: string, target: ReplyTarget
   });
 }
 
-function pickerView(target: ReplyTarget) {
-  return modal(PICKER_VIEW, target, 'New password', 'Set new password', {
+function pickerView(pendingId: string, target: ReplyTarget) {
+  return modal(PICKER_VIEW, { pendingId, ...target }, 'New password', 'Set new password', {
     block_id: 'account',
     label: { type: 'plain_text', text: 'Account' },
     element: { type: 'external_select', action_id: PICKER_ACTION, min_query_length: 0, placeholder: { type: 'plain_text', text: 'Start typing a name' } },
