@@ -138,11 +138,13 @@ describe('a button is used once, whichever replica gets the click (SPEC §12)', 
 describe('bounded cost and audit that cannot be flooded (SPEC §4, §6)', () => {
   it('point 4: every chosen-password attempt counts before any estimate: 25 refused in a row hit the limit', async () => {
     await core.dispatcher.run(CONSOLE_ACTOR, 'add choosy@once.example');
+    // The limit counts per clock minute: a fixed clock keeps all 25 attempts in one, whenever the test runs.
+    const oneMinute = makeCore(database.db, { clock: { now: () => new Date('2026-11-27T10:00:30Z') } });
     const codes: string[] = [];
     for (let i = 0; i < 25; i++) {
-      const asked = await core.dispatcher.run(OPERATOR, 'passwd choosy --own');
+      const asked = await oneMinute.dispatcher.run(OPERATOR, 'passwd choosy --own');
       const own = asked.actions?.find((a) => a.kind === 'own-password');
-      const reply = own ? await core.dispatcher.runAction(OPERATOR, own.pendingId, { chosenPassword: new Secret('password123') }) : asked;
+      const reply = own ? await oneMinute.dispatcher.runAction(OPERATOR, own.pendingId, { chosenPassword: new Secret('password123') }) : asked;
       codes.push(reply.errorCode ?? 'ok');
     }
     expect(codes.slice(0, 10)).toEqual(Array(10).fill('WEAK_PASSWORD'));
