@@ -5,7 +5,6 @@ import { createService, createArgon2Hasher, createStrengthJudge, cryptoRandom, s
 import { createDispatcher } from '../src/commands/dispatch.ts';
 import { createSlackAdapter } from '../src/adapters/slack/slack.adapter.ts';
 import { createHttpServer } from '../src/adapters/http/http.server.ts';
-import { createMetrics } from '../src/adapters/http/metrics.ts';
 import { slackSignature, startFakeSlack } from '../test/helpers/fake-slack.ts';
 
 /** Slack ack latency: 100 signed slash commands at once over real HTTP, half of them hashing (add). */
@@ -24,7 +23,7 @@ export async function benchSlack(url: string, report: (what: string, figure: str
   const fake = await startFakeSlack();
   const secret = 'bench-secret';
   const adapter = await createSlackAdapter({ dispatcher, logger, settings: { botToken: 'xoxb-bench', signingSecret: secret, apiUrl: `${fake.url}/api` } });
-  const server = createHttpServer({ isHealthy: async () => true, registry: createMetrics().registry, handlers: [adapter.httpHandler] });
+  const server = createHttpServer({ isHealthy: async () => true, maxConnections: 512, handlers: [adapter.httpHandler] });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
 

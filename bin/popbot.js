@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so there is no build step.
-import { register } from 'tsx/esm/api';
+// Runs the compiled build in dist/ (made by `npm run build`, which `npm install` runs through `prepare`).
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/main.ts');
+const main = new URL('../dist/src/main.js', import.meta.url);
+if (!existsSync(main)) {
+  process.stderr.write('popbot is not built yet: run `npm run build` (or `npm install`, which builds it).\n');
+  process.exit(1);
+}
+await import(main.href);

@@ -1,29 +1,52 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { migrateToLatest, openDatabase, type Database } from './db/database.ts';
+import { explainOpenFailure, migrateToLatest, openDatabase, type Database } from './db/database.ts';
 import { createService, createStrengthJudge, cryptoRandom, createArgon2Hasher, systemClock, type Hasher, type PopService } from './service/index.ts';
 import { createDispatcher, type CommandMetrics, type Dispatcher } from './commands/dispatch.ts';
 
 export type Core = { database: Database; service: PopService; dispatcher: Dispatcher };
 
+/** Raised when popbot cannot start; its message names the cause and never a password. */
+export class StartError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'StartError';
+  }
+}
+
 /** Database (migrated) → service → dispatcher: what every way of running popbot shares. */
 export async function buildCore(config: Config, deps: { logger: Logger; metrics?: CommandMetrics; hasher?: Hasher }): Promise<Core> {
-  const database = await openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl, poolSize: config.dbPoolSize, onConnectionError: (err) => deps.logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost') } : { dataDir: config.dataDir });
+  const { logger } = deps;
+  const options = config.databaseUrl
+    ? {
+        databaseUrl: config.databaseUrl,
+        poolSize: config.dbPoolSize,
+        onConnectionError: (err: Error) => logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost'),
+      }
+    : { dataDir: config.dataDir };
+  let database: Database;
   try {
-    await migrateToLatest(database.db);
+    database = await openDatabase(options);
+  } catch (error) {
+    throw new StartError(explainOpenFailure(error, config.dataDir), error);
+  }
+  logger.debug({ kind: database.kind, location: database.location }, 'database opened');
+  try {
+    const { results } = await migrateToLatest(database.db);
+    logger.debug({ applied: results?.map((r) => r.migrationName) ?? [] }, 'migrations up to date');
   } catch (error) {
     await database.close();
-    throw error;
+    throw new StartError(explainOpenFailure(error, database.location), error);
   }
   const service = createService({
     db: database.db,
     hasher: deps.hasher ?? createArgon2Hasher(config.argon2),
     clock: systemClock,
     random: cryptoRandom,
-    logger: deps.logger,
+    logger,
     settings: { rateLimitPerMinute: config.rateLimitPerMinute, pop3: config.pop3 },
     strength: createStrengthJudge(),
   });
-  const dispatcher = createDispatcher({ service, logger: deps.logger, metrics: deps.metrics });
+  const dispatcher = createDispatcher({ service, logger: logger, metrics: deps.metrics });
   return { database, service, dispatcher };
 }

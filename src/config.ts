@@ -9,8 +9,11 @@ const optionalText = z
 const schema = z.object({
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL'),
   POPBOT_DATA_DIR: z.string().min(1).default('.popbot'),
-  PORT: int(0, 65535).default(3000),
+  PORT: int(0, 65535).optional(),
   HOST: z.string().min(1).default('0.0.0.0'),
+  METRICS_PORT: int(0, 65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  HTTP_MAX_CONNECTIONS: int(1, 100_000).default(512),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   ARGON2_MEMORY_KIB: int(1024, 4 * 1024 * 1024).default(19456),
   ARGON2_TIME: int(1, 100).default(2),
@@ -34,7 +37,10 @@ const schema = z.object({
 export type Config = Readonly<{
   databaseUrl?: string;
   dataDir: string;
-  http: { port: number; host: string };
+  /** The public port: Slack's endpoint, /healthz, link pages. No port unless set (serve: 3000). */
+  http: { port?: number; host: string; maxConnections: number };
+  /** Prometheus /metrics on its own listener, loopback unless METRICS_HOST says otherwise. */
+  metrics?: { port: number; host: string };
   logLevel?: z.infer<typeof schema>['LOG_LEVEL'];
   argon2: { memoryKiB: number; time: number };
   rateLimitPerMinute: number;
@@ -52,11 +58,44 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose values are never printed, even when wrong. */
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|KEY/;
+
+/** A bad value as an error may show it: secrets hidden, a URL without its password. */
+function shown(name: string, value: string | undefined): string {
+  if (value === undefined) return 'not set';
+  if (SECRET_NAME.test(name)) return 'value hidden';
+  if (name.endsWith('_URL')) {
+    try {
+      const url = new URL(value);
+      if (url.password) url.password = '***';
+      return `got ${JSON.stringify(url.toString())}`;
+    } catch {
+      // Not a URL: it may still hold "user:password@"; show only its shape.
+      return /[:@]/.test(value) ? 'not a URL' : `got ${JSON.stringify(value)}`;
+    }
+  }
+  return `got ${JSON.stringify(value)}`;
+}
+
+/**
+ * Reads `.env` in the working folder when there is one (Node's own loader); variables already set in
+ * the environment win. Its errors (a folder, no permission) stop start-up like any bad setting.
+ */
+export function loadEnvFile(path = '.env'): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new ConfigError([`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+  }
+}
+
 /** Reads the environment once. The only reader of process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])] ?? null)})`));
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (${shown(String(i.path[0]), env[String(i.path[0])])})`));
   }
   const e = parsed.data;
   const problems: string[] = [];
@@ -69,7 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
     databaseUrl: e.DATABASE_URL,
     dataDir: e.POPBOT_DATA_DIR,
-    http: { port: e.PORT, host: e.HOST },
+    http: { port: e.PORT, host: e.HOST, maxConnections: e.HTTP_MAX_CONNECTIONS },
+    metrics: e.METRICS_PORT === undefined ? undefined : { port: e.METRICS_PORT, host: e.METRICS_HOST },
     logLevel: e.LOG_LEVEL,
     argon2: { memoryKiB: e.ARGON2_MEMORY_KIB, time: e.ARGON2_TIME },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -1,93 +1,132 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
-import { buildCore } from './app.ts';
-import { isReachable } from './db/database.ts';
-import { createMetrics } from './adapters/http/metrics.ts';
-import { createHttpServer } from './adapters/http/http.server.ts';
-import { runInteractive, runOneShot } from './adapters/console/console.adapter.ts';
-import { renderDemoNotice } from './adapters/console/render.ts';
-import { PROVISIONING_USAGE, isProvisioningCommand, runProvisioning } from './adapters/console/provisioning.cli.ts';
-import { terminalIO } from './adapters/console/terminal.ts';
+import { ConfigError, loadConfig, loadEnvFile, type Config } from './config.ts';
+import { PROVISIONING_USAGE, isProvisioningCommand } from './adapters/console/provisioning.cli.ts';
 
 const USAGE = [
-  'popbot                 interactive console (and the HTTP server)',
-  'popbot serve           HTTP server and chat platforms only',
+  'popbot                 interactive console (opens no port unless PORT is set)',
+  'popbot serve           HTTP server and chat platforms only (PORT, default 3000)',
   'popbot pop <command>   one command, e.g. popbot pop add scott 10MB (exit code 0 on success)',
   'popbot migrate         run database migrations',
   'popbot discord register [--guild ID]   register /pop with Discord (a guild at once, or globally)',
   ...PROVISIONING_USAGE,
 ];
 
-/** Runs one mode; resolves to an exit code, or to 'serving' while servers keep the process alive. */
+type Mode = 'interactive' | 'serve' | 'oneshot' | 'migrate' | 'provision' | 'discord';
+
+function modeOf(argv: string[]): Mode | 'help' | 'unknown' {
+  const [first] = argv;
+  if (first === undefined) return 'interactive';
+  if (first === 'help' || first === '--help' || first === '-h') return 'help';
+  if (first === 'pop') return 'oneshot';
+  if (first === 'serve' || first === 'migrate' || first === 'discord') return first;
+  return isProvisioningCommand(argv) ? 'provision' : 'unknown';
+}
+
+/** Listens, or resolves false (and logs why) when the port cannot be had. */
+function listen(server: Server, port: number, host: string, onError: (error: Error) => void): Promise<boolean> {
+  return new Promise((resolve) => {
+    server.once('error', (error) => {
+      onError(error);
+      resolve(false);
+    });
+    server.listen(port, host, () => resolve(true));
+  });
+}
+
+/**
+ * Runs one mode; resolves to an exit code, or to 'serving' while servers keep the process alive.
+ * Modules load only for the mode that needs them: `help` opens nothing, a one-shot command loads no
+ * chat platform or metrics.
+ */
 async function main(argv: string[]): Promise<number | 'serving'> {
-  const mode = argv.length === 0 ? 'interactive' : argv[0] === 'pop' ? 'oneshot' : argv[0] === 'serve' ? 'serve' : argv[0] === 'migrate' ? 'migrate' : 'provision';
-  if (argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+  const mode = modeOf(argv);
+  if (mode === 'help') {
     process.stdout.write(`${USAGE.join('\n')}\n`);
     return 0;
   }
-  if (mode === 'provision' && argv[0] !== 'discord' && !isProvisioningCommand(argv)) {
+  if (mode === 'unknown') {
     process.stderr.write(`Unknown command: popbot ${argv.join(' ')}\n\n${USAGE.join('\n')}\n`);
     return 2;
   }
-  let config;
+  // Everything popbot writes (the embedded database holds password hashes) is readable by its owner only.
+  process.umask(0o077);
+  let config: Config;
   try {
+    loadEnvFile();
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      return 78;
-    }
-    throw error;
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return 78;
   }
-  if (argv[0] === 'discord') {
+  if (mode === 'discord') {
     const { runRegister } = await import('./adapters/discord/register.ts');
     return runRegister(config.discord, argv.slice(1), { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) });
   }
+  const { createLogger } = await import('./logger.ts');
   const logger = createLogger({ level: config.logLevel ?? (mode === 'serve' ? 'info' : 'warn'), pretty: Boolean(process.stderr.isTTY) });
-  const { registry, commandMetrics } = createMetrics();
-  const core = await buildCore(config, { logger, metrics: commandMetrics });
+  const port = config.http.port ?? (mode === 'serve' ? 3000 : undefined);
+  const serving = mode === 'serve' || mode === 'interactive';
+  const metrics = serving && config.metrics ? await import('./adapters/http/metrics.ts').then((m) => m.createMetrics()) : undefined;
+  const { buildCore } = await import('./app.ts');
+  const core = await buildCore(config, { logger, metrics: metrics?.commandMetrics });
+  const { terminalIO } = await import('./adapters/console/terminal.ts');
   const io = terminalIO(process.stdin, process.stdout, process.stderr);
-  const notice = mode === 'oneshot' ? io.err : io.out;
+  const where = core.database.kind === 'embedded' ? `embedded database in ${core.database.location}` : core.database.location;
 
   if (mode === 'migrate') {
-    io.out(`✔ ${core.database.kind === 'embedded' ? `Embedded database in ${core.database.location}` : core.database.location} is up to date.`);
+    io.out(`✔ ${where} is up to date.`);
     await core.database.close();
     return 0;
   }
   if (core.database.kind === 'embedded') {
     const demo = await core.service.provisioning.ensureDemo(randomUUID().slice(0, 8));
-    if (demo) notice(renderDemoNotice(demo, core.database.location));
+    const { renderDemoNotice } = await import('./adapters/console/render.ts');
+    if (demo) (mode === 'oneshot' ? io.err : io.out)(renderDemoNotice(demo, core.database.location));
   }
-
   if (mode === 'oneshot' || mode === 'provision') {
-    const code = mode === 'oneshot' ? await runOneShot(core.dispatcher, io, argv.slice(1)) : await runProvisioning(core.service, io, argv);
+    const code =
+      mode === 'oneshot'
+        ? await (await import('./adapters/console/console.adapter.ts')).runOneShot(core.dispatcher, io, argv.slice(1))
+        : await (await import('./adapters/console/provisioning.cli.ts')).runProvisioning(core.service, io, argv);
     io.close();
     await core.database.close();
     return code ?? 2;
   }
 
-  // Chat adapters load only when configured: a one-shot command stays quick to start.
-  const slack = config.slack ? await (await import('./adapters/slack/slack.adapter.ts')).createSlackAdapter({ dispatcher: core.dispatcher, logger, settings: config.slack }) : undefined;
-  const server: Server = createHttpServer({ isHealthy: () => isReachable(core.database.db), registry, handlers: slack ? [slack.httpHandler] : [] });
-  const listening = await new Promise<boolean>((resolve) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      logger.warn({ err: error, port: config.http.port }, 'HTTP server not started');
-      resolve(false);
-    });
-    server.listen(config.http.port, config.http.host, () => resolve(true));
-  });
-  if (!listening && mode === 'serve') {
-    await core.database.close();
-    process.stderr.write(`Cannot listen on ${config.http.host}:${config.http.port}; set PORT to a free port.\n`);
-    return 1;
+  // Chat adapters load only when configured.
+  const slack = config.slack
+    ? await (await import('./adapters/slack/slack.adapter.ts')).createSlackAdapter({ dispatcher: core.dispatcher, logger, settings: config.slack })
+    : undefined;
+  const http = await import('./adapters/http/http.server.ts');
+  let server: Server | undefined;
+  if (port !== undefined) {
+    const { isReachable } = await import('./db/database.ts');
+    const candidate = http.createHttpServer({ isHealthy: () => isReachable(core.database.db), handlers: slack ? [slack.httpHandler] : [], maxConnections: config.http.maxConnections });
+    if (await listen(candidate, port, config.http.host, (err) => logger.warn({ err, port }, 'HTTP server not started'))) server = candidate;
+    else if (mode === 'serve') {
+      await core.database.close();
+      process.stderr.write(`Cannot listen on ${config.http.host}:${port}; set PORT to a free port.\n`);
+      return 1;
+    }
   }
-  if (listening) logger.info({ port: (server.address() as { port: number }).port, slack: Boolean(slack) }, 'HTTP server listening (/healthz, /metrics)');
-  if (slack && !listening && !config.slack?.appToken) logger.error('Slack HTTP mode needs the HTTP server: set PORT to a free port');
+  if (server) logger.info({ port: (server.address() as { port: number }).port, slack: Boolean(slack) }, 'HTTP server listening (/healthz)');
+  if (slack && !server && !config.slack?.appToken) logger.error('Slack HTTP mode needs the HTTP server: set PORT to a free port');
+  let metricsServer: Server | undefined;
+  if (metrics && config.metrics) {
+    const candidate = http.createMetricsServer(metrics.registry);
+    const { port: metricsPort, host } = config.metrics;
+    if (await listen(candidate, metricsPort, host, (err) => logger.warn({ err, port: metricsPort }, 'metrics server not started'))) {
+      metricsServer = candidate;
+      logger.info({ port: (candidate.address() as { port: number }).port, host }, 'metrics listening (/metrics)');
+    }
+  }
   await slack?.start();
   if (slack) logger.info({ mode: config.slack?.appToken ? 'socket' : 'http' }, 'Slack connected');
-  const discord = config.discord ? (await import('./adapters/discord/discord.adapter.ts')).createDiscordAdapter({ dispatcher: core.dispatcher, logger, settings: config.discord }) : undefined;
+  const discord = config.discord
+    ? (await import('./adapters/discord/discord.adapter.ts')).createDiscordAdapter({ dispatcher: core.dispatcher, logger, settings: config.discord })
+    : undefined;
   if (discord) {
     await discord.start();
     logger.info('Discord connected');
@@ -100,7 +139,8 @@ async function main(argv: string[]): Promise<number | 'serving'> {
     stopping = true;
     logger.info('stopping: no new commands, finishing those in flight');
     io.close();
-    server.close();
+    server?.close();
+    metricsServer?.close();
     await core.dispatcher.drain(10_000);
     await slack?.stop();
     await discord?.stop();
@@ -111,8 +151,9 @@ async function main(argv: string[]): Promise<number | 'serving'> {
   process.once('SIGINT', () => void stop(0));
 
   if (mode === 'interactive') {
+    const { runInteractive } = await import('./adapters/console/console.adapter.ts');
     const failed = await runInteractive(core.dispatcher, io, [
-      `popbot console — ${core.database.kind === 'embedded' ? `embedded database in ${core.database.location}` : core.database.location}${listening ? ` · http://localhost:${(server.address() as { port: number }).port}/healthz` : ''}`,
+      `popbot console — ${where}${server ? ` · http://localhost:${(server.address() as { port: number }).port}/healthz` : ''}`,
       'Type a command (help, list, add scott 10MB, …) or exit.',
     ]);
     // A script piped into the console learns that something failed.

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,10 +17,12 @@ declare module 'vitest' {
 }
 
 /**
- * Migrates once for the whole run: a template database on real PostgreSQL when
+ * Builds, then migrates once for the whole run: a template database on real PostgreSQL when
  * TEST_DATABASE_URL is set (each test file clones it), otherwise a PGlite snapshot.
  */
 export default async function setup(project: TestProject) {
+  // End-to-end tests run the real executable, which runs the build: make it from these sources.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'ignore', 'inherit'] });
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (adminUrl) {
     const admin = new pg.Client({ connectionString: adminUrl });

@@ -8,7 +8,7 @@ import type { Secret } from '../service/secret.ts';
 import type { AnyCommand } from './command.ts';
 import { domainErrorOf } from './args.ts';
 import { COMMANDS, findCommand } from './registry.ts';
-import { errorReply, internalErrorReply, stoppingReply, unavailableReply, undeliveredReply } from './replies.ts';
+import { busyReply, errorReply, internalErrorReply, stoppingReply, unavailableReply, undeliveredReply } from './replies.ts';
 import type { Delivery, Reply } from './reply.ts';
 import { ACTION_TTL_SECONDS, asPayload, commandOf, type ActionPayload } from './actions.ts';
 import { passwdCommand } from './passwd.command.ts';
@@ -41,6 +41,7 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
   const { service, logger, metrics } = deps;
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
+  const queue = createWorkQueue(WORK_CONCURRENCY, WORK_WAITING);
 
   async function dispatch(actor: Actor, input: CommandInput, options: RunContext): Promise<{ command: string; reply: Reply }> {
     const requestId = options.requestId ?? newRef();
@@ -80,7 +81,9 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
     } catch (error) {
       reply = failureReply(actor, error);
     }
-    metrics?.observe(command, reply.errorCode ?? 'ok', (performance.now() - started) / 1000);
+    const seconds = (performance.now() - started) / 1000;
+    metrics?.observe(command, reply.errorCode ?? 'ok', seconds);
+    logger.debug({ command, outcome: reply.errorCode ?? 'ok', platform: actor.platform, actor: actor.userId, ms: Math.round(seconds * 1000) }, 'command handled');
     await service.pending.housekeep().catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'housekeeping skipped'));
     return reply;
   }
@@ -156,9 +159,12 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
       return track(runOne(actor, input, options));
     },
 
-    /** Runs a command and delivers its answer (see `deliver`); resolves when all of it is done. */
+    /**
+     * Runs a command and delivers its answer (see `deliver`); resolves when all of it is done. Called
+     * after the platform's acknowledgement: the work waits its turn in the queue.
+     */
     handle(actor: Actor, input: CommandInput, delivery: Delivery, options: DispatchOptions = {}): Promise<Reply> {
-      return track(runOne(actor, input, options).then(async (reply) => (await deliver(reply, delivery), reply)));
+      return track(queue.run(() => runOne(actor, input, options), busyReply).then(async (reply) => (await deliver(reply, delivery), reply)));
     },
 
     /** Uses the pending action behind a button or modal (SPEC §12): once, by its requester, before it expires. */
@@ -166,9 +172,9 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
       return track(runAction(actor, pendingId, options));
     },
 
-    /** `runAction`, then delivery. */
+    /** `runAction` through the queue, then delivery. */
     handleAction(actor: Actor, pendingId: string, delivery: Delivery, options: DispatchOptions = {}): Promise<Reply> {
-      return track(runAction(actor, pendingId, options).then(async (reply) => (await deliver(reply, delivery), reply)));
+      return track(queue.run(() => runAction(actor, pendingId, options), busyReply).then(async (reply) => (await deliver(reply, delivery), reply)));
     },
 
     /** Delivers a reply already made (a modal that answered inline first). */
@@ -262,6 +268,36 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
 }
 
 export type Dispatcher = ReturnType<typeof createDispatcher>;
+
+/**
+ * Work after an acknowledgement runs at most this many at a time per process: a burst of commands
+ * never starves the acknowledgements of others (each platform's 3 s), and hashing keeps libuv's
+ * threads busy without queueing behind itself.
+ */
+const WORK_CONCURRENCY = 8;
+/** Beyond this many waiting, a command is answered "busy" at once instead of after minutes. */
+const WORK_WAITING = 1_000;
+
+/** A FIFO queue with bounded concurrency and a bounded waiting list. */
+function createWorkQueue(concurrency: number, maxWaiting: number) {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return {
+    async run<T>(work: () => Promise<T>, whenFull: () => T): Promise<T> {
+      if (running < concurrency) running++;
+      else if (waiting.length >= maxWaiting) return whenFull();
+      // A finishing task hands its slot straight to the first waiting one: `running` stays counted.
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      try {
+        return await work();
+      } finally {
+        const woken = waiting.shift();
+        if (woken) woken();
+        else running--;
+      }
+    },
+  };
+}
 
 /** Typed options get the same length and control-character rules as a typed line. */
 function checkParts(input: { words: string[]; flags?: Record<string, string | true> }): ReturnType<typeof tokenize> {

@@ -75,3 +75,11 @@ export function undeliveredReply(issued: { command: 'add' | 'passwd'; address: s
       : [`The new password for ${issued.address} could not be delivered to you, so it was not kept: the old password still works. Run \`${again}\` again.`];
   return { tone: 'error', title: 'Not delivered', lines, errorCode: 'DELIVERY_FAILED' };
 }
+
+/** More commands are waiting than this process takes on: the command was not started. */
+export const busyReply = (): Reply => ({
+  tone: 'error',
+  title: 'popbot is busy',
+  lines: ['Too many commands are waiting, so nothing was done. Try again in a minute.'],
+  errorCode: 'BUSY',
+});

@@ -1,13 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Kysely, Migrator, PostgresDialect, sql, type MigrationResultSet } from 'kysely';
-import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import { migrations } from '../../migrations/index.ts';
+import { SNAPSHOT_PATH, isNewDataDir, lockDataDir, readSnapshot } from './embedded.ts';
 import type { DB } from './schema.ts';
-
-// int8 (counts, byte totals) as JavaScript numbers: byte counts stay far below 2^53.
-pg.types.setTypeParser(20, (value) => Number(value));
 
 export type Database = {
   db: Kysely<DB>;
@@ -22,9 +17,16 @@ export type DatabaseOptions =
   | { dataDir: string }
   | { snapshot: Blob };
 
-/** Opens PostgreSQL through `pg` when a URL is given, otherwise embedded PGlite in a data folder. */
+/**
+ * Opens PostgreSQL through `pg` when a URL is given, otherwise embedded PGlite in a data folder (taken
+ * for this process, owner only; a new one starts from the build's snapshot). Each driver loads only
+ * when it is used.
+ */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if ('databaseUrl' in options) {
+    const { default: pg } = await import('pg');
+    // int8 (counts, byte totals) as JavaScript numbers: byte counts stay far below 2^53.
+    pg.types.setTypeParser(20, (value) => Number(value));
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
     // A connection the server closes (restart, failover) must not crash the process, idle or in use:
     // its query fails (the command answers "database unavailable"), the pool drops it and reconnects.
@@ -34,30 +36,84 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', location: redactUrl(options.databaseUrl), close: () => db.destroy() };
   }
-  let client: PGlite;
-  let location: string;
-  if ('dataDir' in options) {
-    mkdirSync(options.dataDir, { recursive: true });
-    client = new PGlite(options.dataDir);
-    location = options.dataDir;
-  } else {
-    client = new PGlite({ loadDataDir: options.snapshot });
-    location = 'memory';
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
+  if ('snapshot' in options) {
+    const client = new PGlite({ loadDataDir: options.snapshot });
+    await client.waitReady;
+    const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+    return { db, kind: 'embedded', location: 'memory', close: () => db.destroy() };
   }
-  await client.waitReady;
-  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
-  return { db, kind: 'embedded', location, close: () => db.destroy() };
+  const release = lockDataDir(options.dataDir);
+  try {
+    const snapshot = isNewDataDir(options.dataDir) ? readSnapshot() : undefined;
+    const client = new PGlite(options.dataDir, snapshot ? { loadDataDir: snapshot } : {});
+    await client.waitReady;
+    const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+    return {
+      db,
+      kind: 'embedded',
+      location: options.dataDir,
+      close: async () => {
+        await db.destroy();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
-/** Runs every pending migration; throws with the failing migration's name. */
+/** Build step: an empty, migrated embedded database written where a new data folder looks for it. */
+export async function writeEmbeddedSnapshot(): Promise<string> {
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
+  const client = new PGlite();
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
+  await migrateToLatest(db);
+  const blob = await client.dumpDataDir('gzip');
+  await db.destroy();
+  writeFileSync(SNAPSHOT_PATH, Buffer.from(await blob.arrayBuffer()));
+  return SNAPSHOT_PATH;
+}
+
+/** Runs every pending migration; throws with the failing migration's name and its reason. */
 export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const result = await migrator.migrateToLatest();
   if (result.error) {
-    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`migration ${failed} failed`, { cause: result.error });
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
+    // No migration ran: the database could not be read at all (unreachable, refused); say that instead.
+    if (!failed) throw result.error;
+    const reason = result.error instanceof Error ? result.error.message : String(result.error);
+    throw new Error(`migration ${failed} failed: ${reason}`, { cause: result.error });
   }
   return result;
+}
+
+/**
+ * Why the database could not be opened at start, in words an operator can act on; never the password.
+ * `location` is the redacted connection string or the data folder.
+ */
+export function explainOpenFailure(error: unknown, location: string): string {
+  const e = error as { code?: string; message?: string; address?: string; port?: number; hostname?: string };
+  const message = String(e?.message ?? error);
+  const where = hostOf(location);
+  if (e?.code === 'ECONNREFUSED') return `database unreachable at ${where}: connection refused (is PostgreSQL running and listening there?)`;
+  if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return `database host not found: ${where}`;
+  if (e?.code === 'ETIMEDOUT' || /timeout/i.test(message)) return `database unreachable at ${where}: no answer within 5 s`;
+  if (e?.code === '28P01' || e?.code === '28000') return `database authentication failed at ${where}: ${message}`;
+  if (e?.code === '3D000') return `${message} at ${where} (create it first: createdb, or CREATE DATABASE)`;
+  if (isDatabaseUnavailable(error)) return `database unreachable at ${where}: ${message}`;
+  return message;
+}
+
+function hostOf(location: string): string {
+  try {
+    const url = new URL(location);
+    return `${url.hostname || 'localhost'}:${url.port || 5432}`;
+  } catch {
+    return location;
+  }
 }
 
 /** True when the database answers a trivial query. */

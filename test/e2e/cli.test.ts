@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -54,31 +54,70 @@ describe('the popbot command (one-shot form, embedded database)', () => {
     expect(dup.stderr).toContain('Hosting account `acme` already exists');
   });
 
-  it('refuses bad configuration, naming the variable', async () => {
-    const bad = await popbot(dir, ['pop', 'list'], { PORT: 'eighty', DATABASE_URL: 'mysql://x' });
+  it('refuses bad configuration, naming the variable and never printing a password or token', async () => {
+    const bad = await popbot(dir, ['pop', 'list'], { PORT: 'eighty', DATABASE_URL: 'mysql://admin:hunter2@db.example/x', DISCORD_TOKEN: 'discord-s3cr3t', DISCORD_APPLICATION_ID: 'app-one' });
     expect(bad.code).toBe(78);
     expect(bad.stderr).toContain('PORT');
-    expect(bad.stderr).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
+    expect(bad.stderr).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL (got "mysql://admin:***@db.example/x")');
+    expect(bad.stderr).toContain('DISCORD_APPLICATION_ID: must be the numeric application id');
+    const token = await popbot(dir, ['pop', 'list'], { SLACK_BOT_TOKEN: 'xoxp-user-token-s3cr3t', SLACK_SIGNING_SECRET: 'sign-s3cr3t' });
+    expect(token.code).toBe(78);
+    expect(token.stderr).toContain('SLACK_BOT_TOKEN: must be a bot token');
+    const unreachable = await popbot(dir, ['pop', 'list'], { DATABASE_URL: 'postgres://admin:hunter2@127.0.0.1:1/popbot' });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toContain('database unreachable at 127.0.0.1:1: connection refused');
+    for (const output of [bad, token, unreachable]) expect(output.stderr + output.stdout).not.toMatch(/hunter2|s3cr3t/);
   });
 
-  it('serves /healthz and /metrics, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve'], { env: { PATH: process.env.PATH, POPBOT_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' } });
+  it('keeps its embedded data folder to its owner, and refuses a second process on it', async () => {
+    const data = join(mkdtempSync(join(tmpdir(), 'popbot-lock-')), 'data');
+    // A console holds the folder (standard input left open) while a one-shot command tries it.
+    const holder = spawn(process.execPath, [BIN], { env: { PATH: process.env.PATH, POPBOT_DATA_DIR: data } });
+    let out = '';
+    holder.stdout.on('data', (d) => (out += d));
+    try {
+      await expect.poll(() => out, { timeout: 60_000 }).toContain('Type a command');
+      const second = await popbot(data, ['pop', 'add', 'bob']);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`the embedded database in ${data} is in use by another popbot process (pid ${holder.pid})`);
+      holder.stdin.end('add alice\n');
+      await new Promise((resolve) => holder.on('exit', resolve));
+      expect(out).toContain('Created alice@example.com');
+      // Released: the next process opens it and sees what the first one wrote.
+      expect((await popbot(data, ['pop', 'list'])).stdout).toContain('alice@example.com');
+      const modes = readdirSync(data, { recursive: true }).map((f) => [String(f), statSync(join(data, String(f))).mode & 0o777] as const);
+      expect(statSync(data).mode & 0o777).toBe(0o700);
+      expect(modes.length).toBeGreaterThan(50);
+      expect(modes.filter(([, mode]) => mode & 0o077)).toEqual([]);
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it('reads a .env file in its working folder; the environment wins over it', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'popbot-env-'));
+    writeFileSync(join(work, '.env'), `POPBOT_DATA_DIR=${join(work, 'from-env-file')}\nPORT=not-a-port\n`);
+    const fromFile = await new Promise<{ code: number; stderr: string }>((resolve) =>
+      execFile(process.execPath, [BIN, 'pop', 'list'], { cwd: work, env: { PATH: process.env.PATH, PORT: '0' } }, (error, _stdout, stderr) =>
+        resolve({ code: error ? Number(error.code) : 0, stderr }),
+      ),
+    );
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.stderr).toContain(`New embedded database in ${join(work, 'from-env-file')}`);
+  });
+
+  it('serves /healthz on the public port and /metrics only on its loopback listener, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve'], { env: { PATH: process.env.PATH, POPBOT_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', METRICS_PORT: '0', LOG_LEVEL: 'info' } });
     let log = '';
     child.stderr.on('data', (d) => (log += d));
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no port in: ${log}`)), 30_000);
-      child.stderr.on('data', () => {
-        const m = /"port":(\d+)/.exec(log);
-        if (m && Number(m[1]) > 0) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-    });
+    await expect.poll(() => /"port":([1-9]\d*),"host":"127.0.0.1","msg":"metrics listening/.test(log), { timeout: 60_000 }).toBe(true);
+    const port = Number(/"port":(\d+),"slack"/.exec(log)![1]);
+    const metricsPort = Number(/"port":(\d+),"host"/.exec(log)![1]);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toContain('popbot_commands_total');
     expect(metrics).toContain('popbot_command_duration_seconds');
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

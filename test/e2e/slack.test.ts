@@ -5,7 +5,6 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../src/adapters/slack/slack.adapter.ts';
 import { createHttpServer } from '../../src/adapters/http/http.server.ts';
-import { createMetrics } from '../../src/adapters/http/metrics.ts';
 import { dumpTables, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { makeCore } from '../helpers/core.ts';
 import { grantActor, makeHostingAccount, slackActor } from '../helpers/factories.ts';
@@ -36,7 +35,7 @@ beforeAll(async () => {
     logger: core.logger,
     settings: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: `${fake.url}/api`, auditChannel: 'C_AUDIT', salesChannel: 'C_SALES' },
   });
-  server = createHttpServer({ isHealthy: async () => true, registry: createMetrics().registry, handlers: [adapter.httpHandler] });
+  server = createHttpServer({ isHealthy: async () => true, maxConnections: 512, handlers: [adapter.httpHandler] });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -164,15 +163,17 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     expect(JSON.stringify(reply)).toContain('Created early@acme.example');
   });
 
-  it('a forged signature and a stale timestamp get 401 and run nothing', async () => {
+  it('a forged signature, a stale timestamp and a future-dated one get 401 and run nothing', async () => {
     const before = await dumpTables(database.db);
     const forged = await slash('add forged', ADMIN, { secret: 'not-the-secret' });
     expect(forged.ack.status).toBe(401);
     const stale = await slash('add stale', ADMIN, { timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
     expect(stale.ack.status).toBe(401);
+    // Correctly signed, but dated ahead: a captured request replayed later must not be kept "fresh".
+    const future = await slash('add future', ADMIN, { timestamp: Math.floor(Date.now() / 1000) + 6 * 60 });
+    expect(future.ack.status).toBe(401);
     await new Promise((r) => setTimeout(r, 300));
-    expect(fake.responsesTo(forged.id)).toEqual([]);
-    expect(fake.responsesTo(stale.id)).toEqual([]);
+    for (const refused of [forged, stale, future]) expect(fake.responsesTo(refused.id)).toEqual([]);
     expect(await dumpTables(database.db)).toBe(before);
   });
 

@@ -21,6 +21,8 @@ export type SlackSettings = {
 };
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** Bolt refuses a request signed over 5 minutes ago; one signed over 5 minutes ahead is refused alike. */
+const MAX_CLOCK_SKEW_SECONDS = 300;
 const OWN_PASSWORD_VIEW = 'popbot_own_password';
 const PICKER_VIEW = 'popbot_passwd_picker';
 const PICKER_ACTION = 'popbot_account';
@@ -206,6 +208,13 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
     /** Routes POST /slack/events into Bolt (HTTP mode); the shared HTTP server calls it first. */
     httpHandler(req: IncomingMessage, res: ServerResponse): boolean {
       if (settings.appToken || req.method !== 'POST' || (req.url ?? '').split('?')[0] !== SLACK_EVENTS_PATH) return false;
+      const signedAt = Number(req.headers['x-slack-request-timestamp']);
+      if (signedAt > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS) {
+        log.warn({ signedAt }, 'request dated in the future refused');
+        res.writeHead(401, { 'content-type': 'text/plain' });
+        res.end('stale or future request timestamp\n');
+        return true;
+      }
       (receiver as HTTPReceiver).requestListener(req, res);
       return true;
     },
