@@ -14,7 +14,15 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { createLogger } from '../src/logger.ts';
 import { migrateToLatest, openDatabase } from '../src/db/database.ts';
-import { createService, createArgon2Hasher, createStrengthJudge, cryptoRandom, systemClock, CONSOLE_ACTOR, Secret } from '../src/service/index.ts';
+import {
+  createService,
+  createArgon2Hasher,
+  createStrengthJudge,
+  cryptoRandom,
+  systemClock,
+  CONSOLE_ACTOR,
+  Secret,
+} from '../src/service/index.ts';
 import { createDispatcher } from '../src/commands/dispatch.ts';
 import { benchSlack } from './slack.bench.ts';
 
@@ -53,17 +61,42 @@ async function benchService(url: string) {
   await migrateToLatest(database.db);
   const logger = createLogger({ level: 'silent' });
   const hasher = createArgon2Hasher(ARGON2);
-  const service = createService({ db: database.db, hasher, clock: systemClock, random: cryptoRandom, logger, settings: { rateLimitPerMinute: 1_000_000, pop3: { host: 'localhost', port: 110 } }, strength: createStrengthJudge() });
+  const service = createService({
+    db: database.db,
+    hasher,
+    clock: systemClock,
+    random: cryptoRandom,
+    logger,
+    settings: { rateLimitPerMinute: 1_000_000, pop3: { host: 'localhost', port: 110 } },
+    strength: createStrengthJudge(),
+  });
   const dispatcher = createDispatcher({ service, logger });
 
-  await service.provisioning.createPlan({ name: 'Bench', maxPopAccounts: ACCOUNTS + 100, diskQuotaMb: 1024 * 1024, defaultQuotaMb: 10 }, 'bench');
-  const created = await service.provisioning.createHostingAccount({ username: 'bench', plan: 'Bench', domains: ['bench.example'], password: new Secret('violet-kettle-marsh-harbor') }, 'bench');
+  await service.provisioning.createPlan(
+    { name: 'Bench', maxPopAccounts: ACCOUNTS + 100, diskQuotaMb: 1024 * 1024, defaultQuotaMb: 10 },
+    'bench',
+  );
+  const created = await service.provisioning.createHostingAccount(
+    {
+      username: 'bench',
+      plan: 'Bench',
+      domains: ['bench.example'],
+      password: new Secret('violet-kettle-marsh-harbor'),
+    },
+    'bench',
+  );
   if (!created.ok) throw new Error('bench account');
   const hash = await hasher.hash(new Secret('seeded-password'));
   // Seeding is setup, not measured: one statement for 10,000 rows.
   await sql`insert into mailboxes (hosting_account_id, domain_id, name, password_hash, quota_mb)
-    select h.id, d.id, 'user' || g, ${hash}, 10 from hosting_accounts h join domains d on d.hosting_account_id = h.id, generate_series(1, ${ACCOUNTS}) g`.execute(database.db);
-  await sql`insert into mailbox_usage (username, bytes, messages) select 'user' || g || '@bench.example', g * 1000, g % 50 from generate_series(1, ${ACCOUNTS}) g`.execute(database.db);
+    select h.id, d.id, 'user' || g, ${hash}, 10
+    from hosting_accounts h join domains d on d.hosting_account_id = h.id, generate_series(1, ${ACCOUNTS}) g`.execute(
+    database.db,
+  );
+  await sql`insert into mailbox_usage (username, bytes, messages)
+    select 'user' || g || '@bench.example', g * 1000, g % 50 from generate_series(1, ${ACCOUNTS}) g`.execute(
+    database.db,
+  );
   await sql`analyze`.execute(database.db);
 
   const timeCommand = async (text: (i: number) => string, n: number) => {
@@ -81,14 +114,24 @@ async function benchService(url: string) {
   const info = await timeCommand((i) => `info user${rnd(i)}`, 500);
   report(`info on ${ACCOUNTS.toLocaleString('en')} accounts, p50 / p99`, `${ms(pct(info, 50))} / ${ms(pct(info, 99))}`);
   const quota = await timeCommand((i) => `quota user${rnd(i)} ${10 + (i % 5)}MB`, 500);
-  report(`quota on ${ACCOUNTS.toLocaleString('en')} accounts, p50 / p99`, `${ms(pct(quota, 50))} / ${ms(pct(quota, 99))}`);
+  report(
+    `quota on ${ACCOUNTS.toLocaleString('en')} accounts, p50 / p99`,
+    `${ms(pct(quota, 50))} / ${ms(pct(quota, 99))}`,
+  );
   const list = await timeCommand(() => `list --page 500`, 100);
   report(`list (page 500 of 1,000), p50 / p99`, `${ms(pct(list, 50))} / ${ms(pct(list, 99))}`);
 
   // passwd under 32 concurrent requests vs raw argon2 with the same parameters, same run.
   const N = 128;
   const rawStart = performance.now();
-  await runConcurrently(N, 32, () => argon2.hash('kx7p-m3qa-b2c4-d5e6-f7g8', { type: argon2.argon2id, memoryCost: ARGON2.memoryKiB, timeCost: ARGON2.time, parallelism: 1 }));
+  await runConcurrently(N, 32, () =>
+    argon2.hash('kx7p-m3qa-b2c4-d5e6-f7g8', {
+      type: argon2.argon2id,
+      memoryCost: ARGON2.memoryKiB,
+      timeCost: ARGON2.time,
+      parallelism: 1,
+    }),
+  );
   const rawPerSecond = N / ((performance.now() - rawStart) / 1000);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -100,8 +143,14 @@ async function benchService(url: string) {
   const passwdPerSecond = N / ((performance.now() - passwdStart) / 1000);
   loop.disable();
   report('raw argon2id hashes/s (m=19 MiB, t=2, p=1; 32 concurrent)', rawPerSecond.toFixed(1));
-  report('passwd/s through the service (32 concurrent)', `${passwdPerSecond.toFixed(1)} = ${(passwdPerSecond / rawPerSecond).toFixed(2)} × raw argon2`);
-  report('event-loop delay during the passwd burst, p50 / p99 / max', `${ms(loop.percentile(50) / 1e6)} / ${ms(loop.percentile(99) / 1e6)} / ${ms(loop.max / 1e6)}`);
+  report(
+    'passwd/s through the service (32 concurrent)',
+    `${passwdPerSecond.toFixed(1)} = ${(passwdPerSecond / rawPerSecond).toFixed(2)} × raw argon2`,
+  );
+  report(
+    'event-loop delay during the passwd burst, p50 / p99 / max',
+    `${ms(loop.percentile(50) / 1e6)} / ${ms(loop.percentile(99) / 1e6)} / ${ms(loop.max / 1e6)}`,
+  );
   await benchWorstPasswords(dispatcher);
   await database.close();
 }
@@ -111,11 +160,19 @@ async function benchService(url: string) {
  * popbot judges them, beside what the same estimate costs when run on the event loop itself.
  */
 async function benchWorstPasswords(dispatcher: ReturnType<typeof createDispatcher>) {
-  const worst = ['Tr0ub4dor&3'.repeat(12).slice(0, 128), '1234567890'.repeat(13).slice(0, 128), 'P@ssw0rd!'.repeat(15).slice(0, 128)];
+  const worst = [
+    'Tr0ub4dor&3'.repeat(12).slice(0, 128),
+    '1234567890'.repeat(13).slice(0, 128),
+    'P@ssw0rd!'.repeat(15).slice(0, 128),
+  ];
   const { zxcvbn, zxcvbnOptions } = await import('@zxcvbn-ts/core');
   const common = await import('@zxcvbn-ts/language-common');
   const en = await import('@zxcvbn-ts/language-en');
-  zxcvbnOptions.setOptions({ dictionary: { ...common.dictionary, ...en.dictionary }, graphs: common.adjacencyGraphs, translations: en.translations });
+  zxcvbnOptions.setOptions({
+    dictionary: { ...common.dictionary, ...en.dictionary },
+    graphs: common.adjacencyGraphs,
+    translations: en.translations,
+  });
   const inline = performance.now();
   for (const password of worst) zxcvbn(password);
   const inlineMs = performance.now() - inline;
@@ -130,8 +187,15 @@ async function benchWorstPasswords(dispatcher: ReturnType<typeof createDispatche
   }
   const judgedMs = performance.now() - started;
   loop.disable();
-  report(`${worst.length} worst-case 128-character passwords: time judged through popbot (estimate on the event loop: baseline)`, `${ms(judgedMs)} (baseline ${ms(inlineMs)}, the event loop blocked all along)`);
-  report('event-loop delay while they are judged, p50 / p99 / max (target p99 ≤ 50 ms)', `${ms(loop.percentile(50) / 1e6)} / ${ms(loop.percentile(99) / 1e6)} / ${ms(loop.max / 1e6)}`);
+  report(
+    `${worst.length} worst-case 128-character passwords: time judged through popbot (estimate on the event loop: ` +
+      `baseline)`,
+    `${ms(judgedMs)} (baseline ${ms(inlineMs)}, the event loop blocked all along)`,
+  );
+  report(
+    'event-loop delay while they are judged, p50 / p99 / max (target p99 ≤ 50 ms)',
+    `${ms(loop.percentile(50) / 1e6)} / ${ms(loop.percentile(99) / 1e6)} / ${ms(loop.max / 1e6)}`,
+  );
 }
 
 async function runConcurrently(total: number, concurrency: number, task: (i: number) => Promise<unknown>) {
@@ -156,7 +220,10 @@ async function benchStartup() {
   const cold = await time();
   const warm = [await time(), await time(), await time()];
   report('start to first reply, new embedded data folder (migrate + demo)', ms(cold));
-  report('start to first reply, existing embedded data folder', `${ms(pct(warm, 50))} (${(cold / pct(warm, 50)).toFixed(1)}× faster than new)`);
+  report(
+    'start to first reply, existing embedded data folder',
+    `${ms(pct(warm, 50))} (${(cold / pct(warm, 50)).toFixed(1)}× faster than new)`,
+  );
   rmSync(dir, { recursive: true, force: true });
 }
 

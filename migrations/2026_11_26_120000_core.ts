@@ -26,7 +26,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('domains')
     .addColumn('id', 'serial', (c) => c.primaryKey())
-    .addColumn('hosting_account_id', 'integer', (c) => c.notNull().references('hosting_accounts.id').onDelete('cascade'))
+    .addColumn('hosting_account_id', 'integer', (c) =>
+      c.notNull().references('hosting_accounts.id').onDelete('cascade'),
+    )
     .addColumn('name', 'text', (c) => c.notNull().unique().check(sql`name = lower(name) and name ~ '^[a-z0-9.-]+$'`))
     .addColumn('catchall_mode', 'text', (c) =>
       c.notNull().defaultTo('main').check(sql`catchall_mode in ('main', 'account', 'fail', 'blackhole')`),
@@ -39,7 +41,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('mailboxes')
     .addColumn('id', 'serial', (c) => c.primaryKey())
-    .addColumn('hosting_account_id', 'integer', (c) => c.notNull().references('hosting_accounts.id').onDelete('cascade'))
+    .addColumn('hosting_account_id', 'integer', (c) =>
+      c.notNull().references('hosting_accounts.id').onDelete('cascade'),
+    )
     .addColumn('domain_id', 'integer', (c) => c.notNull().references('domains.id').onDelete('cascade'))
     .addColumn('name', 'text', (c) => c.notNull().check(sql`name ~ '^[a-z0-9]{1,64}$'`))
     .addColumn('password_hash', 'text', (c) => c.notNull())
@@ -64,7 +68,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('hosting_account_id', 'integer', (c) => c.references('hosting_accounts.id').onDelete('cascade'))
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
-  await sql`create unique index bindings_unique on bindings (platform, workspace_id, coalesce(hosting_account_id, 0))`.execute(db);
+  await sql`create unique index bindings_unique on bindings (platform, workspace_id, coalesce(hosting_account_id, 0))`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('grants')
@@ -94,13 +100,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('detail', 'text')
     .addColumn('request_id', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_entries_account_at').on('audit_entries').columns(['hosting_account_id', 'at']).execute();
+  await db.schema
+    .createIndex('audit_entries_account_at')
+    .on('audit_entries')
+    .columns(['hosting_account_id', 'at'])
+    .execute();
 
   await db.schema
     .createTable('sales_requests')
     .addColumn('id', 'serial', (c) => c.primaryKey())
     .addColumn('at', 'timestamptz', (c) => c.notNull())
-    .addColumn('hosting_account_id', 'integer', (c) => c.notNull().references('hosting_accounts.id').onDelete('cascade'))
+    .addColumn('hosting_account_id', 'integer', (c) =>
+      c.notNull().references('hosting_accounts.id').onDelete('cascade'),
+    )
     .addColumn('platform', 'text', (c) => c.notNull())
     .addColumn('workspace_id', 'text', (c) => c.notNull())
     .addColumn('actor_id', 'text', (c) => c.notNull())

@@ -70,5 +70,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const view of ['mail_routes', 'mail_domains', 'mail_users', 'mail_accounts']) await sql`drop view ${sql.table(view)}`.execute(db);
+  for (const view of ['mail_routes', 'mail_domains', 'mail_users', 'mail_accounts'])
+    await sql`drop view ${sql.table(view)}`.execute(db);
 }

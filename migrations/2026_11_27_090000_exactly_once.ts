@@ -30,8 +30,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('delivery_claims_claimed_at').on('delivery_claims').column('claimed_at').execute();
 
-  await db.schema.alterTable('audit_entries').addColumn('count', 'integer', (c) => c.notNull().defaultTo(1)).execute();
-  await db.schema.alterTable('audit_entries').addColumn('collapse_key', 'text', (c) => c.unique()).execute();
+  await db.schema
+    .alterTable('audit_entries')
+    .addColumn('count', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
+  await db.schema
+    .alterTable('audit_entries')
+    .addColumn('collapse_key', 'text', (c) => c.unique())
+    .execute();
   await db.schema.createIndex('rate_limits_window_start').on('rate_limits').column('window_start').execute();
 }
 

@@ -1,7 +1,15 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { explainOpenFailure, migrateToLatest, openDatabase, type Database } from './db/database.ts';
-import { createService, createStrengthJudge, cryptoRandom, createArgon2Hasher, systemClock, type Hasher, type PopService } from './service/index.ts';
+import {
+  createService,
+  createStrengthJudge,
+  cryptoRandom,
+  createArgon2Hasher,
+  systemClock,
+  type Hasher,
+  type PopService,
+} from './service/index.ts';
 import { createDispatcher, type CommandMetrics, type Dispatcher } from './commands/dispatch.ts';
 
 export type Core = { database: Database; service: PopService; dispatcher: Dispatcher };
@@ -15,13 +23,20 @@ export class StartError extends Error {
 }
 
 /** Database (migrated) → service → dispatcher: what every way of running popbot shares. */
-export async function buildCore(config: Config, deps: { logger: Logger; metrics?: CommandMetrics; hasher?: Hasher }): Promise<Core> {
+export async function buildCore(
+  config: Config,
+  deps: { logger: Logger; metrics?: CommandMetrics; hasher?: Hasher },
+): Promise<Core> {
   const { logger } = deps;
   const options = config.databaseUrl
     ? {
         databaseUrl: config.databaseUrl,
         poolSize: config.dbPoolSize,
-        onConnectionError: (err: Error) => logger.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'database connection lost'),
+        onConnectionError: (err: Error) =>
+          logger.warn(
+            { err: { message: err.message, code: (err as { code?: string }).code } },
+            'database connection lost',
+          ),
       }
     : { dataDir: config.dataDir };
   let database: Database;

@@ -7,7 +7,10 @@ const optionalText = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 const schema = z.object({
-  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL'),
+  DATABASE_URL: optionalText.refine(
+    (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
+    'must be a postgres:// or postgresql:// URL',
+  ),
   POPBOT_DATA_DIR: z.string().min(1).default('.popbot'),
   PORT: int(0, 65535).optional(),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -28,7 +31,10 @@ const schema = z.object({
   SLACK_AUDIT_CHANNEL: optionalText,
   SLACK_SALES_CHANNEL: optionalText,
   DISCORD_TOKEN: optionalText,
-  DISCORD_APPLICATION_ID: optionalText.refine((v) => v === undefined || /^\d{5,25}$/.test(v), 'must be the numeric application id'),
+  DISCORD_APPLICATION_ID: optionalText.refine(
+    (v) => v === undefined || /^\d{5,25}$/.test(v),
+    'must be the numeric application id',
+  ),
   DISCORD_API_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
   DISCORD_AUDIT_CHANNEL: optionalText,
   DISCORD_SALES_CHANNEL: optionalText,
@@ -46,8 +52,21 @@ export type Config = Readonly<{
   rateLimitPerMinute: number;
   pop3: { host: string; port: number };
   dbPoolSize: number;
-  discord?: Readonly<{ token: string; applicationId: string; apiUrl?: string; auditChannel?: string; salesChannel?: string }>;
-  slack?: Readonly<{ botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string; auditChannel?: string; salesChannel?: string }>;
+  discord?: Readonly<{
+    token: string;
+    applicationId: string;
+    apiUrl?: string;
+    auditChannel?: string;
+    salesChannel?: string;
+  }>;
+  slack?: Readonly<{
+    botToken: string;
+    signingSecret?: string;
+    appToken?: string;
+    apiUrl?: string;
+    auditChannel?: string;
+    salesChannel?: string;
+  }>;
 }>;
 
 /** Raised when the environment is wrong; its message names every bad variable. */
@@ -87,7 +106,9 @@ export function loadEnvFile(path = '.env'): void {
     process.loadEnvFile(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new ConfigError([`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`]);
+    throw new ConfigError([
+      `${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    ]);
   }
 }
 
@@ -95,15 +116,24 @@ export function loadEnvFile(path = '.env'): void {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (${shown(String(i.path[0]), env[String(i.path[0])])})`));
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (i) => `${i.path.join('.')}: ${i.message} (${shown(String(i.path[0]), env[String(i.path[0])])})`,
+      ),
+    );
   }
   const e = parsed.data;
   const problems: string[] = [];
-  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN) problems.push('SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) is required with SLACK_BOT_TOKEN');
-  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN)) problems.push('SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
-  if (e.SLACK_BOT_TOKEN && !/^xoxb-/.test(e.SLACK_BOT_TOKEN)) problems.push('SLACK_BOT_TOKEN: must be a bot token (xoxb-…)');
-  if (e.SLACK_APP_TOKEN && !/^xapp-/.test(e.SLACK_APP_TOKEN)) problems.push('SLACK_APP_TOKEN: must be an app-level token (xapp-…)');
-  if (Boolean(e.DISCORD_TOKEN) !== Boolean(e.DISCORD_APPLICATION_ID)) problems.push('DISCORD_TOKEN and DISCORD_APPLICATION_ID go together: set both or neither');
+  if (e.SLACK_BOT_TOKEN && !e.SLACK_SIGNING_SECRET && !e.SLACK_APP_TOKEN)
+    problems.push('SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode) is required with SLACK_BOT_TOKEN');
+  if (!e.SLACK_BOT_TOKEN && (e.SLACK_SIGNING_SECRET || e.SLACK_APP_TOKEN))
+    problems.push('SLACK_BOT_TOKEN is required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+  if (e.SLACK_BOT_TOKEN && !/^xoxb-/.test(e.SLACK_BOT_TOKEN))
+    problems.push('SLACK_BOT_TOKEN: must be a bot token (xoxb-…)');
+  if (e.SLACK_APP_TOKEN && !/^xapp-/.test(e.SLACK_APP_TOKEN))
+    problems.push('SLACK_APP_TOKEN: must be an app-level token (xapp-…)');
+  if (Boolean(e.DISCORD_TOKEN) !== Boolean(e.DISCORD_APPLICATION_ID))
+    problems.push('DISCORD_TOKEN and DISCORD_APPLICATION_ID go together: set both or neither');
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     databaseUrl: e.DATABASE_URL,
@@ -117,7 +147,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: e.DB_POOL_SIZE,
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
-        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, apiUrl: e.DISCORD_API_URL, auditChannel: e.DISCORD_AUDIT_CHANNEL, salesChannel: e.DISCORD_SALES_CHANNEL }
+        ? {
+            token: e.DISCORD_TOKEN,
+            applicationId: e.DISCORD_APPLICATION_ID,
+            apiUrl: e.DISCORD_API_URL,
+            auditChannel: e.DISCORD_AUDIT_CHANNEL,
+            salesChannel: e.DISCORD_SALES_CHANNEL,
+          }
         : undefined,
     slack: e.SLACK_BOT_TOKEN
       ? {

@@ -25,9 +25,18 @@ export const REDACT_PATHS = [
 ];
 
 /** JSON logs on stderr (pretty on a terminal), secrets and tokens redacted. */
-export function createLogger(options: { level: string; destination?: pino.DestinationStream; pretty?: boolean }): Logger {
-  const base = { level: options.level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { service: 'popbot' } };
+export function createLogger(options: {
+  level: string;
+  destination?: pino.DestinationStream;
+  pretty?: boolean;
+}): Logger {
+  const base = {
+    level: options.level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { service: 'popbot' },
+  };
   if (options.destination) return pino(base, options.destination);
-  if (options.pretty) return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: 2, colorize: true } } });
+  if (options.pretty)
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: 2, colorize: true } } });
   return pino(base, pino.destination(2));
 }

@@ -62,18 +62,26 @@ async function main(argv: string[]): Promise<number | 'serving'> {
   }
   if (mode === 'discord') {
     const { runRegister } = await import('./adapters/discord/register.ts');
-    return runRegister(config.discord, argv.slice(1), { out: (t) => process.stdout.write(`${t}\n`), err: (t) => process.stderr.write(`${t}\n`) });
+    return runRegister(config.discord, argv.slice(1), {
+      out: (t) => process.stdout.write(`${t}\n`),
+      err: (t) => process.stderr.write(`${t}\n`),
+    });
   }
   const { createLogger } = await import('./logger.ts');
-  const logger = createLogger({ level: config.logLevel ?? (mode === 'serve' ? 'info' : 'warn'), pretty: Boolean(process.stderr.isTTY) });
+  const logger = createLogger({
+    level: config.logLevel ?? (mode === 'serve' ? 'info' : 'warn'),
+    pretty: Boolean(process.stderr.isTTY),
+  });
   const port = config.http.port ?? (mode === 'serve' ? 3000 : undefined);
   const serving = mode === 'serve' || mode === 'interactive';
-  const metrics = serving && config.metrics ? await import('./adapters/http/metrics.ts').then((m) => m.createMetrics()) : undefined;
+  const metrics =
+    serving && config.metrics ? await import('./adapters/http/metrics.ts').then((m) => m.createMetrics()) : undefined;
   const { buildCore } = await import('./app.ts');
   const core = await buildCore(config, { logger, metrics: metrics?.commandMetrics });
   const { terminalIO } = await import('./adapters/console/terminal.ts');
   const io = terminalIO(process.stdin, process.stdout, process.stderr);
-  const where = core.database.kind === 'embedded' ? `embedded database in ${core.database.location}` : core.database.location;
+  const where =
+    core.database.kind === 'embedded' ? `embedded database in ${core.database.location}` : core.database.location;
 
   if (mode === 'migrate') {
     io.out(`✔ ${where} is up to date.`);
@@ -97,27 +105,45 @@ async function main(argv: string[]): Promise<number | 'serving'> {
 
   // Chat adapters load only when configured.
   const slack = config.slack
-    ? await (await import('./adapters/slack/slack.adapter.ts')).createSlackAdapter({ dispatcher: core.dispatcher, logger, settings: config.slack })
+    ? await (await import('./adapters/slack/slack.adapter.ts')).createSlackAdapter({
+        dispatcher: core.dispatcher,
+        logger,
+        settings: config.slack,
+      })
     : undefined;
   const http = await import('./adapters/http/http.server.ts');
   let server: Server | undefined;
   if (port !== undefined) {
     const { isReachable } = await import('./db/database.ts');
-    const candidate = http.createHttpServer({ isHealthy: () => isReachable(core.database.db), handlers: slack ? [slack.httpHandler] : [], maxConnections: config.http.maxConnections });
-    if (await listen(candidate, port, config.http.host, (err) => logger.warn({ err, port }, 'HTTP server not started'))) server = candidate;
+    const candidate = http.createHttpServer({
+      isHealthy: () => isReachable(core.database.db),
+      handlers: slack ? [slack.httpHandler] : [],
+      maxConnections: config.http.maxConnections,
+    });
+    if (await listen(candidate, port, config.http.host, (err) => logger.warn({ err, port }, 'HTTP server not started')))
+      server = candidate;
     else if (mode === 'serve') {
       await core.database.close();
       process.stderr.write(`Cannot listen on ${config.http.host}:${port}; set PORT to a free port.\n`);
       return 1;
     }
   }
-  if (server) logger.info({ port: (server.address() as { port: number }).port, slack: Boolean(slack) }, 'HTTP server listening (/healthz)');
-  if (slack && !server && !config.slack?.appToken) logger.error('Slack HTTP mode needs the HTTP server: set PORT to a free port');
+  if (server)
+    logger.info(
+      { port: (server.address() as { port: number }).port, slack: Boolean(slack) },
+      'HTTP server listening (/healthz)',
+    );
+  if (slack && !server && !config.slack?.appToken)
+    logger.error('Slack HTTP mode needs the HTTP server: set PORT to a free port');
   let metricsServer: Server | undefined;
   if (metrics && config.metrics) {
     const candidate = http.createMetricsServer(metrics.registry);
     const { port: metricsPort, host } = config.metrics;
-    if (await listen(candidate, metricsPort, host, (err) => logger.warn({ err, port: metricsPort }, 'metrics server not started'))) {
+    if (
+      await listen(candidate, metricsPort, host, (err) =>
+        logger.warn({ err, port: metricsPort }, 'metrics server not started'),
+      )
+    ) {
       metricsServer = candidate;
       logger.info({ port: (candidate.address() as { port: number }).port, host }, 'metrics listening (/metrics)');
     }
@@ -125,7 +151,11 @@ async function main(argv: string[]): Promise<number | 'serving'> {
   await slack?.start();
   if (slack) logger.info({ mode: config.slack?.appToken ? 'socket' : 'http' }, 'Slack connected');
   const discord = config.discord
-    ? (await import('./adapters/discord/discord.adapter.ts')).createDiscordAdapter({ dispatcher: core.dispatcher, logger, settings: config.discord })
+    ? (await import('./adapters/discord/discord.adapter.ts')).createDiscordAdapter({
+        dispatcher: core.dispatcher,
+        logger,
+        settings: config.discord,
+      })
     : undefined;
   if (discord) {
     await discord.start();
@@ -152,8 +182,9 @@ async function main(argv: string[]): Promise<number | 'serving'> {
 
   if (mode === 'interactive') {
     const { runInteractive } = await import('./adapters/console/console.adapter.ts');
+    const health = server ? ` · http://localhost:${(server.address() as { port: number }).port}/healthz` : '';
     const failed = await runInteractive(core.dispatcher, io, [
-      `popbot console — ${where}${server ? ` · http://localhost:${(server.address() as { port: number }).port}/healthz` : ''}`,
+      `popbot console — ${where}${health}`,
       'Type a command (help, list, add scott 10MB, …) or exit.',
     ]);
     // A script piped into the console learns that something failed.

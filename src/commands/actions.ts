@@ -21,8 +21,17 @@ export const ACTION_TTL_SECONDS: Record<ActionPayload['kind'], number> = {
 };
 
 /** Stores the action and returns the button(s) that name it: one pending row per question. */
-export async function offer(ctx: OfferContext, payload: ActionPayload, buttons: (Omit<Action, 'pendingId'> & { kind: ActionKind })[]): Promise<Action[]> {
-  const pendingId = await ctx.service.pending.create(ctx.access, payload.kind, payload, ACTION_TTL_SECONDS[payload.kind]);
+export async function offer(
+  ctx: OfferContext,
+  payload: ActionPayload,
+  buttons: (Omit<Action, 'pendingId'> & { kind: ActionKind })[],
+): Promise<Action[]> {
+  const pendingId = await ctx.service.pending.create(
+    ctx.access,
+    payload.kind,
+    payload,
+    ACTION_TTL_SECONDS[payload.kind],
+  );
   return buttons.map((b) => ({ ...b, pendingId }));
 }
 
@@ -30,33 +39,72 @@ type OfferContext = { service: PopService; access: Access };
 
 /** "Set my own password" for one account (from standard input on the console with `fromStdin`). */
 export const offerOwnPassword = (ctx: OfferContext, address: string, fromStdin = false) =>
-  offer(ctx, { kind: 'own-password', address }, [{ kind: 'own-password', label: 'Set my own password', subject: address, hint: commandLine('passwd', address, '--own'), fromStdin }]);
+  offer(ctx, { kind: 'own-password', address }, [
+    {
+      kind: 'own-password',
+      label: 'Set my own password',
+      subject: address,
+      hint: commandLine('passwd', address, '--own'),
+      fromStdin,
+    },
+  ]);
 
 /** "Request more POP accounts" for the hosting account of a domain. */
 export const offerRequestMore = (ctx: OfferContext, domain: string | undefined, style?: Action['style']) =>
-  offer(ctx, { kind: 'request-more', domain }, [{ kind: 'request-more', label: 'Request more POP accounts', style, hint: commandLine('plan', domain, '--request') }]);
+  offer(ctx, { kind: 'request-more', domain }, [
+    { kind: 'request-more', label: 'Request more POP accounts', style, hint: commandLine('plan', domain, '--request') },
+  ]);
 
 /** "Next" on a page of `list` or `audit`. */
 export const offerNextPage = (ctx: OfferContext, command: 'list' | 'audit', target: string | undefined, page: number) =>
-  offer(ctx, { kind: 'page', command, target, page }, [{ kind: 'page', label: 'Next', hint: commandLine(command, target, '--page', String(page)) }]);
+  offer(ctx, { kind: 'page', command, target, page }, [
+    { kind: 'page', label: 'Next', hint: commandLine(command, target, '--page', String(page)) },
+  ]);
 
 /**
  * The command a used button or form runs, as words and flags (never a string split apart again), and
  * what using it is called in "Already done: …" — absent for buttons that may be used again (pages).
  * `picked` is the account a form's picker chose.
  */
-export function commandOf(payload: ActionPayload, picked?: string): { words: string[]; flags: Record<string, string | true>; outcome?: string; what: string } {
+export function commandOf(
+  payload: ActionPayload,
+  picked?: string,
+): { words: string[]; flags: Record<string, string | true>; outcome?: string; what: string } {
   switch (payload.kind) {
     case 'delete':
-      return { words: ['delete', payload.address], flags: { yes: true }, outcome: `deleted ${payload.address}`, what: `delete ${payload.address}` };
+      return {
+        words: ['delete', payload.address],
+        flags: { yes: true },
+        outcome: `deleted ${payload.address}`,
+        what: `delete ${payload.address}`,
+      };
     case 'own-password':
-      return { words: ['passwd', payload.address], flags: { own: true }, outcome: `set a password for ${payload.address}`, what: `set a password for ${payload.address}` };
+      return {
+        words: ['passwd', payload.address],
+        flags: { own: true },
+        outcome: `set a password for ${payload.address}`,
+        what: `set a password for ${payload.address}`,
+      };
     case 'page':
-      return { words: [payload.command, ...(payload.target ? [payload.target] : [])], flags: { page: String(payload.page) }, what: `see page ${payload.page}` };
+      return {
+        words: [payload.command, ...(payload.target ? [payload.target] : [])],
+        flags: { page: String(payload.page) },
+        what: `see page ${payload.page}`,
+      };
     case 'request-more':
-      return { words: ['plan', ...(payload.domain ? [payload.domain] : [])], flags: { request: true }, outcome: 'asked sales for more POP accounts', what: 'ask sales' };
+      return {
+        words: ['plan', ...(payload.domain ? [payload.domain] : [])],
+        flags: { request: true },
+        outcome: 'asked sales for more POP accounts',
+        what: 'ask sales',
+      };
     case 'pick-passwd':
-      return { words: ['passwd', ...(picked ? [picked] : [])], flags: {}, outcome: `set a new password for ${picked ?? 'an account'}`, what: 'set a new password' };
+      return {
+        words: ['passwd', ...(picked ? [picked] : [])],
+        flags: {},
+        outcome: `set a new password for ${picked ?? 'an account'}`,
+        what: 'set a new password',
+      };
   }
 }
 

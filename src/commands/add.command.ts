@@ -15,7 +15,11 @@ export const addCommand = defineCommand({
   joinTail: true,
   args: z.object({ account: accountArg, quota: quotaArg.optional() }),
   async run(ctx, args) {
-    const result = await ctx.service.mailboxes.add(ctx.access, { ...args.account, quotaMb: args.quota?.mb, quotaInput: args.quota?.input });
+    const result = await ctx.service.mailboxes.add(ctx.access, {
+      ...args.account,
+      quotaMb: args.quota?.mb,
+      quotaInput: args.quota?.input,
+    });
     if (!result.ok) {
       const reply = errorReply(result.error);
       if (result.error.code !== 'PLAN_LIMIT_REACHED') return reply;
@@ -25,10 +29,22 @@ export const addCommand = defineCommand({
     return {
       tone: 'success',
       title: `Created ${created.address}`,
-      lines: [`Quota ${formatQuota(created.quotaMb)}. Only you can see these login details; they are not stored and cannot be shown again.`],
-      secret: { address: created.address, logins: created.logins, password: created.password, server: created.pop3, issued: created.issued },
+      lines: [
+        `Quota ${formatQuota(created.quotaMb)}. Only you can see these login details; they are not stored and cannot ` +
+          `be shown again.`,
+      ],
+      secret: {
+        address: created.address,
+        logins: created.logins,
+        password: created.password,
+        server: created.pop3,
+        issued: created.issued,
+      },
       actions: await offerOwnPassword(ctx, created.address),
-      announce: { channel: 'audit', text: `${ctx.access.actor.userName} created ${created.address} (${formatQuota(created.quotaMb)})` },
+      announce: {
+        channel: 'audit',
+        text: `${ctx.access.actor.userName} created ${created.address} (${formatQuota(created.quotaMb)})`,
+      },
     };
   },
 });

@@ -16,7 +16,8 @@ export const accountArg = z.string().transform((value, ctx) => {
   const domain = at >= 0 ? value.slice(at + 1) : undefined;
   const name = normalizeAccountName(rawName);
   if (name === null) return addDomainIssue(ctx, { code: 'INVALID_NAME', value: rawName });
-  if (domain !== undefined && domain.length === 0) return addDomainIssue(ctx, { code: 'UNKNOWN_DOMAIN', value: value, domains: [] });
+  if (domain !== undefined && domain.length === 0)
+    return addDomainIssue(ctx, { code: 'UNKNOWN_DOMAIN', value: value, domains: [] });
   return { name, domain };
 });
 
@@ -36,7 +37,13 @@ export const pageFlag = z
   .transform((value, ctx) => {
     if (value === undefined) return 1;
     const page = typeof value === 'string' && /^\d{1,5}$/.test(value) ? Number(value) : NaN;
-    if (!(page >= 1)) return addDomainIssue(ctx, { code: 'INVALID_VALUE', what: 'page', value: String(value), rule: 'a page number such as 2' });
+    if (!(page >= 1))
+      return addDomainIssue(ctx, {
+        code: 'INVALID_VALUE',
+        what: 'page',
+        value: String(value),
+        rule: 'a page number such as 2',
+      });
     return page;
   });
 

@@ -20,14 +20,21 @@ export const auditCommand = defineCommand({
     if (!result.ok) return errorReply(result.error);
     const view = result.value;
     const rows = view.entries.map((e) => ({
-      title: `${formatDate(e.at)} · ${e.command}${e.target ? ` ${e.target}` : ''} · ${e.outcome}${e.count > 1 ? ` ×${e.count}` : ''}`,
+      title: [
+        formatDate(e.at),
+        `${e.command}${e.target ? ` ${e.target}` : ''}`,
+        e.outcome + (e.count > 1 ? ` ×${e.count}` : ''),
+      ].join(' · '),
       detail: `by ${e.actor} (${e.platform})${e.detail ? ` · ${e.detail}` : ''} · ref ${e.requestId}`,
     }));
     return {
       tone: 'info',
       title: `Audit${view.target ? ` of ${view.target}` : ''}${view.page > 1 ? ` · page ${view.page}` : ''}`,
       rows: rows.length > 0 ? rows : [{ title: 'Nothing recorded yet', detail: '' }],
-      actions: view.entries.length === AUDIT_PAGE_SIZE ? await offerNextPage(ctx, 'audit', view.target, view.page + 1) : undefined,
+      actions:
+        view.entries.length === AUDIT_PAGE_SIZE
+          ? await offerNextPage(ctx, 'audit', view.target, view.page + 1)
+          : undefined,
     };
   },
 });

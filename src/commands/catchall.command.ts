@@ -20,7 +20,11 @@ const catchallArgs = z
     if (word === 'main' || word === 'fail' || word === 'blackhole') setting = { mode: word };
     else if (word !== undefined) {
       if (normalizeAccountName(word) === null) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'CATCHALL_TARGET_INVALID', params: { domainError: { code: 'CATCHALL_TARGET_INVALID', value: words[0] } } });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: 'CATCHALL_TARGET_INVALID',
+          params: { domainError: { code: 'CATCHALL_TARGET_INVALID', value: words[0] } },
+        });
         return z.NEVER;
       }
       setting = { mode: 'account', name: word };
@@ -57,7 +61,9 @@ export const catchallCommand = defineCommand({
       return {
         tone: 'info',
         title: `Catch-all of ${result.value.domain}`,
-        lines: [`Mail to unknown names goes ${describe(result.value)}. Mail for existing accounts always reaches them.`],
+        lines: [
+          `Mail to unknown names goes ${describe(result.value)}. Mail for existing accounts always reaches them.`,
+        ],
       };
     }
     const result = await ctx.service.plans.setCatchall(ctx.access, args.domain, args.setting);
@@ -66,7 +72,12 @@ export const catchallCommand = defineCommand({
       tone: 'success',
       title: `Catch-all of ${result.value.domain} changed`,
       lines: [`Mail to unknown names now goes ${describe(result.value)}.`],
-      announce: { channel: 'audit', text: `${ctx.access.actor.userName} set the catch-all of ${result.value.domain} to ${result.value.account ?? result.value.mode}` },
+      announce: {
+        channel: 'audit',
+        text:
+          `${ctx.access.actor.userName} set the catch-all of ${result.value.domain} to ` +
+          `${result.value.account ?? result.value.mode}`,
+      },
     };
   },
 });

@@ -40,7 +40,7 @@ export type Command<S extends z.ZodTypeAny> = {
   run(ctx: CommandContext, args: z.output<S>): Promise<Reply>;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a list of commands whose argument schemas differ.
 export type AnyCommand = Command<any>;
 
 export const defineCommand = <S extends z.ZodTypeAny>(command: Command<S>): Command<S> => command;

@@ -24,7 +24,13 @@ export const deleteCommand = defineCommand({
           kind: 'confirm-delete',
           label: 'Delete',
           style: 'danger',
-          confirm: { title: `Delete ${address}?`, text: 'This cannot be undone.', confirm: 'Delete', deny: 'Keep it', typed: address },
+          confirm: {
+            title: `Delete ${address}?`,
+            text: 'This cannot be undone.',
+            confirm: 'Delete',
+            deny: 'Keep it',
+            typed: address,
+          },
           hint: commandLine('delete', address, '--yes'),
         },
         { kind: 'cancel', label: 'Cancel' },
@@ -32,7 +38,10 @@ export const deleteCommand = defineCommand({
       return {
         tone: 'confirm',
         title: `Delete ${address}?`,
-        lines: [`${address} and all its mail will be gone; mail clients using it will stop working. This question expires in ${ACTION_TTL_SECONDS.delete / 60} minutes.`],
+        lines: [
+          `${address} and all its mail will be gone; mail clients using it will stop working. This question expires ` +
+            `in ${ACTION_TTL_SECONDS.delete / 60} minutes.`,
+        ],
         actions,
       };
     }
@@ -43,7 +52,10 @@ export const deleteCommand = defineCommand({
     return {
       tone: 'success',
       title: `Deleted ${address}`,
-      lines: catchallsReset.length > 0 ? [`It was the catch-all of ${catchallsReset.join(', ')}; unknown names there now go to the Main Account.`] : undefined,
+      lines:
+        catchallsReset.length > 0
+          ? [`It was the catch-all of ${catchallsReset.join(', ')}; unknown names there now go to the Main Account.`]
+          : undefined,
       announce: { channel: 'audit', text: `${ctx.access.actor.userName} deleted ${address}` },
     };
   },

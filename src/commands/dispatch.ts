@@ -8,7 +8,14 @@ import type { Secret } from '../service/secret.ts';
 import type { AnyCommand } from './command.ts';
 import { domainErrorOf } from './args.ts';
 import { COMMANDS, findCommand } from './registry.ts';
-import { busyReply, errorReply, internalErrorReply, stoppingReply, unavailableReply, undeliveredReply } from './replies.ts';
+import {
+  busyReply,
+  errorReply,
+  internalErrorReply,
+  stoppingReply,
+  unavailableReply,
+  undeliveredReply,
+} from './replies.ts';
 import type { Delivery, Reply } from './reply.ts';
 import { ACTION_TTL_SECONDS, asPayload, commandOf, type ActionPayload } from './actions.ts';
 import { passwdCommand } from './passwd.command.ts';
@@ -43,7 +50,11 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
   let stopping = false;
   const queue = createWorkQueue(WORK_CONCURRENCY, WORK_WAITING);
 
-  async function dispatch(actor: Actor, input: CommandInput, options: RunContext): Promise<{ command: string; reply: Reply }> {
+  async function dispatch(
+    actor: Actor,
+    input: CommandInput,
+    options: RunContext,
+  ): Promise<{ command: string; reply: Reply }> {
     const requestId = options.requestId ?? newRef();
     const tokenized = typeof input === 'string' ? tokenize(input, ALL_VALUE_FLAGS) : checkParts(input);
     if (!tokenized.ok) return { command: 'invalid', reply: errorReply(tokenized.error) };
@@ -51,7 +62,14 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
     if (name === undefined) return dispatch(actor, 'help', options);
     const command = findCommand(name);
     if (!command) {
-      return { command: 'unknown', reply: errorReply({ code: 'UNKNOWN_COMMAND', value: name, commands: COMMANDS.filter((c) => !c.hidden).map((c) => c.name) }) };
+      return {
+        command: 'unknown',
+        reply: errorReply({
+          code: 'UNKNOWN_COMMAND',
+          value: name,
+          commands: COMMANDS.filter((c) => !c.hidden).map((c) => c.name),
+        }),
+      };
     }
     const access = await service.access.resolveAccess(actor, command.name, requestId);
     if (!access.ok) return { command: command.name, reply: errorReply(access.error) };
@@ -60,7 +78,13 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
     const needed = command.roleFor ? command.roleFor(args.value) : command.minRole;
     const allowed = await service.access.authorize(access.value, command.name, needed);
     if (!allowed.ok) return { command: command.name, reply: errorReply(allowed.error) };
-    const ctx = { service, access: { ...access.value, pending: options.pending }, commands: COMMANDS, chosenPassword: options.chosenPassword, action: options.action };
+    const ctx = {
+      service,
+      access: { ...access.value, pending: options.pending },
+      commands: COMMANDS,
+      chosenPassword: options.chosenPassword,
+      action: options.action,
+    };
     return { command: command.name, reply: await command.run(ctx, args.value) };
   }
 
@@ -72,7 +96,6 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
   }
 
   async function runOne(actor: Actor, input: CommandInput, options: RunContext): Promise<Reply> {
-    if (stopping) return stoppingReply();
     const started = performance.now();
     let command = 'unknown';
     let reply: Reply;
@@ -83,13 +106,27 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
     }
     const seconds = (performance.now() - started) / 1000;
     metrics?.observe(command, reply.errorCode ?? 'ok', seconds);
-    logger.debug({ command, outcome: reply.errorCode ?? 'ok', platform: actor.platform, actor: actor.userId, ms: Math.round(seconds * 1000) }, 'command handled');
-    await service.pending.housekeep().catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'housekeeping skipped'));
+    logger.debug(
+      {
+        command,
+        outcome: reply.errorCode ?? 'ok',
+        platform: actor.platform,
+        actor: actor.userId,
+        ms: Math.round(seconds * 1000),
+      },
+      'command handled',
+    );
+    await service.pending
+      .housekeep()
+      .catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'housekeeping skipped'));
     return reply;
   }
 
   /** Opens the action behind a button for this actor; an error reply when it cannot be used. */
-  async function openAction(actor: Actor, pendingId: string): Promise<{ ok: true; payload: ActionPayload } | { ok: false; reply: Reply }> {
+  async function openAction(
+    actor: Actor,
+    pendingId: string,
+  ): Promise<{ ok: true; payload: ActionPayload } | { ok: false; reply: Reply }> {
     const opened = await service.pending.open(actor, pendingId, (payload) => {
       const known = asPayload(payload);
       return known ? commandOf(known).what : 'do it';
@@ -101,12 +138,15 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
   }
 
   async function runAction(actor: Actor, pendingId: string, options: DispatchOptions): Promise<Reply> {
-    if (stopping) return stoppingReply();
     try {
       const opened = await openAction(actor, pendingId);
       if (!opened.ok) return opened.reply;
       const { words, flags, outcome } = commandOf(opened.payload, options.picked);
-      const reply = await runOne(actor, { words, flags }, { ...options, action: opened.payload, pending: outcome ? { id: pendingId, outcome } : undefined });
+      const reply = await runOne(
+        actor,
+        { words, flags },
+        { ...options, action: opened.payload, pending: outcome ? { id: pendingId, outcome } : undefined },
+      );
       if (!reply.errorCode || !outcome) return reply;
       // Refused because another click (another replica) got there first: say what that one did.
       const now = await openAction(actor, pendingId);
@@ -121,11 +161,20 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
     const ref = newRef();
     const facts = { ref, platform: actor.platform, actor: actor.userId };
     if (isDatabaseUnavailable(error)) {
-      logger.warn({ ...facts, err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'database unavailable');
+      logger.warn(
+        { ...facts, err: { message: (error as Error).message, code: (error as { code?: string }).code } },
+        'database unavailable',
+      );
       return unavailableReply(ref);
     }
     logger.error({ ...facts, err: error }, 'command failed');
     return internalErrorReply(ref);
+  }
+
+  /** `deliver`, resolving to the reply. */
+  async function deliverThen(reply: Reply, delivery: Delivery): Promise<Reply> {
+    await deliver(reply, delivery);
+    return reply;
   }
 
   /**
@@ -145,18 +194,26 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
       } catch (withdrawError) {
         logger.error({ err: withdrawError, requestId: issued.requestId }, 'could not withdraw an undelivered password');
       }
-      await delivery.fallback?.(undeliveredReply(issued, undone)).catch((e: unknown) => logger.warn({ err: { message: (e as Error).message } }, 'fallback not delivered either'));
+      await delivery
+        .fallback?.(undeliveredReply(issued, undone))
+        .catch((e: unknown) =>
+          logger.warn({ err: { message: (e as Error).message } }, 'fallback not delivered either'),
+        );
       return;
     }
     if (reply.announce) {
-      await delivery.announce?.(reply.announce).catch((e: unknown) => logger.warn({ err: { message: (e as Error).message } }, 'announcement not posted'));
+      await delivery
+        .announce?.(reply.announce)
+        .catch((e: unknown) => logger.warn({ err: { message: (e as Error).message } }, 'announcement not posted'));
     }
   }
 
   return {
-    /** Runs one command line for an actor. Never throws: unexpected failures become a reply with a ref, logged in full. */
+    /**
+     * Runs one command line for an actor. Never throws: unexpected failures become a reply with a ref, logged in full.
+     */
     run(actor: Actor, input: CommandInput, options: DispatchOptions = {}): Promise<Reply> {
-      return track(runOne(actor, input, options));
+      return track(stopping ? Promise.resolve(stoppingReply()) : runOne(actor, input, options));
     },
 
     /**
@@ -164,17 +221,24 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
      * after the platform's acknowledgement: the work waits its turn in the queue.
      */
     handle(actor: Actor, input: CommandInput, delivery: Delivery, options: DispatchOptions = {}): Promise<Reply> {
-      return track(queue.run(() => runOne(actor, input, options), busyReply).then(async (reply) => (await deliver(reply, delivery), reply)));
+      // Accepted before a shutdown began: it runs even if its turn comes after (drain waits for it).
+      const work = stopping
+        ? Promise.resolve(stoppingReply())
+        : queue.run(() => runOne(actor, input, options), busyReply);
+      return track(work.then((reply) => deliverThen(reply, delivery)));
     },
 
     /** Uses the pending action behind a button or modal (SPEC §12): once, by its requester, before it expires. */
     runAction(actor: Actor, pendingId: string, options: DispatchOptions = {}): Promise<Reply> {
-      return track(runAction(actor, pendingId, options));
+      return track(stopping ? Promise.resolve(stoppingReply()) : runAction(actor, pendingId, options));
     },
 
     /** `runAction` through the queue, then delivery. */
     handleAction(actor: Actor, pendingId: string, delivery: Delivery, options: DispatchOptions = {}): Promise<Reply> {
-      return track(queue.run(() => runAction(actor, pendingId, options), busyReply).then(async (reply) => (await deliver(reply, delivery), reply)));
+      const work = stopping
+        ? Promise.resolve(stoppingReply())
+        : queue.run(() => runAction(actor, pendingId, options), busyReply);
+      return track(work.then((reply) => deliverThen(reply, delivery)));
     },
 
     /** Delivers a reply already made (a modal that answered inline first). */
@@ -186,7 +250,10 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
      * Whether the action behind a button can be used by this actor now, before a form opens for it:
      * the account it is about, or the reply saying why not.
      */
-    async checkAction(actor: Actor, pendingId: string): Promise<{ ok: true; address: string } | { ok: false; reply: Reply }> {
+    async checkAction(
+      actor: Actor,
+      pendingId: string,
+    ): Promise<{ ok: true; address: string } | { ok: false; reply: Reply }> {
       try {
         const opened = await openAction(actor, pendingId);
         if (!opened.ok) return opened;
@@ -207,7 +274,12 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
         if (!access.ok) return { ok: false, reply: errorReply(access.error) };
         const allowed = await service.access.authorize(access.value, 'passwd', passwdCommand.minRole);
         if (!allowed.ok) return { ok: false, reply: errorReply(allowed.error) };
-        const pendingId = await service.pending.create(access.value, 'pick-passwd', { kind: 'pick-passwd' }, ACTION_TTL_SECONDS['pick-passwd']);
+        const pendingId = await service.pending.create(
+          access.value,
+          'pick-passwd',
+          { kind: 'pick-passwd' },
+          ACTION_TTL_SECONDS['pick-passwd'],
+        );
         return { ok: true, pendingId };
       } catch (error) {
         return { ok: false, reply: failureReply(actor, error) };
@@ -219,7 +291,11 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
       try {
         const opened = await openAction(actor, pendingId);
         if (!opened.ok) return opened.reply;
-        const consumed = await service.pending.consume(actor, pendingId, `cancelled (${commandOf(opened.payload).what})`);
+        const consumed = await service.pending.consume(
+          actor,
+          pendingId,
+          `cancelled (${commandOf(opened.payload).what})`,
+        );
         if (!consumed.ok) return errorReply(consumed.error);
         return { tone: 'info', title: 'Cancelled; nothing changed.' };
       } catch (error) {
@@ -243,7 +319,9 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
 
     /** Refuses and audits a request from outside any workspace (a Discord DM); collapsed per minute. */
     async refuseOutside(actor: Actor, detail: string): Promise<void> {
-      await service.access.denyOutside(actor, newRef(), detail).catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'denial not audited'));
+      await service.access
+        .denyOutside(actor, newRef(), detail)
+        .catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'denial not audited'));
     },
 
     /** Accounts the actor may see whose address starts with `prefix`: autocomplete and pickers. Changes nothing. */
@@ -261,7 +339,10 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
       stopping = true;
       const deadline = Date.now() + timeoutMs;
       while (inFlight.size > 0 && Date.now() < deadline) {
-        await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())).unref())]);
+        await Promise.race([
+          Promise.allSettled([...inFlight]),
+          new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now())).unref()),
+        ]);
       }
     },
   };
@@ -301,7 +382,10 @@ function createWorkQueue(concurrency: number, maxWaiting: number) {
 
 /** Typed options get the same length and control-character rules as a typed line. */
 function checkParts(input: { words: string[]; flags?: Record<string, string | true> }): ReturnType<typeof tokenize> {
-  const values = [...input.words, ...Object.values(input.flags ?? {}).filter((v): v is string => typeof v === 'string')];
+  const values = [
+    ...input.words,
+    ...Object.values(input.flags ?? {}).filter((v): v is string => typeof v === 'string'),
+  ];
   const checked = tokenize(values.join(' '), ALL_VALUE_FLAGS);
   if (!checked.ok) return checked;
   return { ok: true, tokens: { words: input.words, flags: new Map(Object.entries(input.flags ?? {})) } };
@@ -312,19 +396,31 @@ function usageError(command: AnyCommand, problem: string): DomainError {
 }
 
 /** Maps words and flags onto the command's argument schema. Pure. */
-export function parseArgs(command: AnyCommand, tokens: Tokens): { ok: true; value: unknown } | { ok: false; error: DomainError } {
+export function parseArgs(
+  command: AnyCommand,
+  tokens: Tokens,
+): { ok: true; value: unknown } | { ok: false; error: DomainError } {
   const known = new Set([...(command.valueFlags ?? []), ...(command.booleanFlags ?? [])]);
   const raw: Record<string, unknown> = {};
   for (const [flag, value] of tokens.flags) {
     if (!known.has(flag)) return { ok: false, error: usageError(command, `Unknown option --${flag}.`) };
-    if ((command.booleanFlags ?? []).includes(flag) && value !== true) return { ok: false, error: usageError(command, `--${flag} takes no value.`) };
+    if ((command.booleanFlags ?? []).includes(flag) && value !== true)
+      return { ok: false, error: usageError(command, `--${flag} takes no value.`) };
     raw[flag] = value;
   }
   const words = [...tokens.words];
   const slots = command.positional;
   if (words.length > slots.length) {
-    if (command.joinTail && slots.length > 0) words.splice(slots.length - 1, words.length, words.slice(slots.length - 1).join(' '));
-    else return { ok: false, error: usageError(command, `Unexpected ${words.length - slots.length === 1 ? 'word' : 'words'}: ${words.slice(slots.length).join(' ')}`) };
+    if (command.joinTail && slots.length > 0)
+      words.splice(slots.length - 1, words.length, words.slice(slots.length - 1).join(' '));
+    else
+      return {
+        ok: false,
+        error: usageError(
+          command,
+          `Unexpected ${words.length - slots.length === 1 ? 'word' : 'words'}: ${words.slice(slots.length).join(' ')}`,
+        ),
+      };
   }
   slots.forEach((slot, i) => {
     if (words[i] !== undefined) raw[slot] = words[i];
@@ -335,6 +431,13 @@ export function parseArgs(command: AnyCommand, tokens: Tokens): { ok: true; valu
   const attached = domainErrorOf(issue);
   if (attached) return { ok: false, error: attached };
   const slot = String(issue.path[0] ?? '');
-  if (issue.code === 'invalid_type' && issue.received === 'undefined') return { ok: false, error: usageError(command, `Missing ${slot}.`) };
-  return { ok: false, error: usageError(command, slot ? `Invalid ${slot} \`${String(raw[slot])}\`: ${issue.message}.` : `${issue.message}.`) };
+  if (issue.code === 'invalid_type' && issue.received === 'undefined')
+    return { ok: false, error: usageError(command, `Missing ${slot}.`) };
+  return {
+    ok: false,
+    error: usageError(
+      command,
+      slot ? `Invalid ${slot} \`${String(raw[slot])}\`: ${issue.message}.` : `${issue.message}.`,
+    ),
+  };
 }

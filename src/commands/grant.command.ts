@@ -16,7 +16,11 @@ export const grantCommand = defineCommand({
     role: z.string().transform((value, ctx) => {
       const role = value.toLowerCase();
       if (isGrantableRole(role)) return role;
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'INVALID_ROLE', params: { domainError: { code: 'INVALID_ROLE', value } } });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'INVALID_ROLE',
+        params: { domainError: { code: 'INVALID_ROLE', value } },
+      });
       return z.NEVER;
     }),
   }),
@@ -26,7 +30,10 @@ export const grantCommand = defineCommand({
     return {
       tone: 'success',
       title: `${result.value.subject} is now ${result.value.role}`,
-      announce: { channel: 'audit', text: `${ctx.access.actor.userName} granted ${result.value.role} to ${result.value.subject}` },
+      announce: {
+        channel: 'audit',
+        text: `${ctx.access.actor.userName} granted ${result.value.role} to ${result.value.subject}`,
+      },
     };
   },
 });

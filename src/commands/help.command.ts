@@ -12,11 +12,13 @@ export const helpCommand = defineCommand({
   args: z.object({}),
   async run(ctx) {
     const mine = ctx.commands.filter((c) => !c.hidden && atLeast(ctx.access.role, c.minRole));
+    const { role } = ctx.access;
+    const you = role === 'owner' ? 'the owner (console)' : `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
     return {
       tone: 'info',
       title: 'popbot commands',
       rows: mine.map((c) => ({ title: c.usage, detail: c.summary })),
-      footer: `You are ${ctx.access.role === 'owner' ? 'the owner (console)' : `${/^[aeiou]/.test(ctx.access.role) ? 'an' : 'a'} ${ctx.access.role}`}. Example: ${mine.find((c) => c.name === 'add')?.example ?? 'list'}`,
+      footer: `You are ${you}. Example: ${mine.find((c) => c.name === 'add')?.example ?? 'list'}`,
     };
   },
 });

@@ -22,12 +22,23 @@ export const infoCommand = defineCommand({
       title: view.isMain ? `${view.address} (Main Account)` : view.address,
       fields: [
         { label: view.logins.length > 1 ? 'Logins' : 'Login', value: view.logins.join('  or  ') },
-        { label: 'Quota', value: view.isMain ? `${formatQuota(view.quotaMb)} (the hosting account's disk)` : formatQuota(view.quotaMb) },
-        { label: 'Used', value: `${formatBytes(view.usedBytes)} in ${view.messages} message${view.messages === 1 ? '' : 's'}` },
+        {
+          label: 'Quota',
+          value: view.isMain ? `${formatQuota(view.quotaMb)} (the hosting account's disk)` : formatQuota(view.quotaMb),
+        },
+        {
+          label: 'Used',
+          value: `${formatBytes(view.usedBytes)} in ${view.messages} message${view.messages === 1 ? '' : 's'}`,
+        },
         { label: 'Created', value: formatDate(view.createdAt) },
         { label: 'Password changed', value: formatDate(view.passwordChangedAt) },
       ],
-      lines: view.isMain ? ['The Main Account logs in with the control-panel username and password; change that password in the control panel.'] : undefined,
+      lines: view.isMain
+        ? [
+            'The Main Account logs in with the control-panel username and password; change that password in the ' +
+              'control panel.',
+          ]
+        : undefined,
     };
   },
 });

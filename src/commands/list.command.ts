@@ -19,10 +19,17 @@ export const listCommand = defineCommand({
     if (!result.ok) return errorReply(result.error);
     const view = result.value;
     const usage = (quotaMb: number, usedBytes: number) => `${formatQuota(quotaMb)} · ${formatBytes(usedBytes)} used`;
-    const rows = view.page === 1 ? [{ title: `${view.main.address} (Main Account)`, detail: usage(view.main.quotaMb, view.main.usedBytes) }] : [];
-    for (const account of view.accounts) rows.push({ title: account.address, detail: usage(account.quotaMb, account.usedBytes) });
-    if (view.accounts.length === 0 && view.page === 1) rows.push({ title: 'No POP accounts yet', detail: 'add one with `add <name> [quota]`' });
-    const footer = `${view.popUsed} of ${view.popAllowed} POP accounts used · ${formatBytes(view.diskUsedBytes)} of ${formatMb(view.diskQuotaMb)} disk`;
+    const rows =
+      view.page === 1
+        ? [{ title: `${view.main.address} (Main Account)`, detail: usage(view.main.quotaMb, view.main.usedBytes) }]
+        : [];
+    for (const account of view.accounts)
+      rows.push({ title: account.address, detail: usage(account.quotaMb, account.usedBytes) });
+    if (view.accounts.length === 0 && view.page === 1)
+      rows.push({ title: 'No POP accounts yet', detail: 'add one with `add <name> [quota]`' });
+    const footer =
+      `${view.popUsed} of ${view.popAllowed} POP accounts used · ` +
+      `${formatBytes(view.diskUsedBytes)} of ${formatMb(view.diskQuotaMb)} disk`;
     return {
       tone: 'info',
       title: `Mailboxes of ${view.hostingAccount}${view.domain ? ` · ${view.domain}` : ''}`,

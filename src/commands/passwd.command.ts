@@ -31,9 +31,18 @@ export const passwdCommand = defineCommand({
       };
     }
     if (own && ctx.action?.kind !== 'own-password') {
-      return errorReply({ code: 'USAGE', command: 'passwd', problem: 'A chosen password comes through the "Set my own password" form.', usage: USAGE, example: 'passwd scott --own' });
+      return errorReply({
+        code: 'USAGE',
+        command: 'passwd',
+        problem: 'A chosen password comes through the "Set my own password" form.',
+        usage: USAGE,
+        example: 'passwd scott --own',
+      });
     }
-    const result = await ctx.service.mailboxes.setPassword(ctx.access, { ...args.account, chosen: own ? ctx.chosenPassword : undefined });
+    const result = await ctx.service.mailboxes.setPassword(ctx.access, {
+      ...args.account,
+      chosen: own ? ctx.chosenPassword : undefined,
+    });
     if (!result.ok) return errorReply(result.error);
     const changed = result.value;
     const reply = {
@@ -42,14 +51,24 @@ export const passwdCommand = defineCommand({
       lines: [
         changed.chosen
           ? 'Your password is set. It works at once; the old one no longer does.'
-          : 'It works at once; the old one no longer does. Only you can see it; it is not stored and cannot be shown again.',
+          : 'It works at once; the old one no longer does. Only you can see it; it is not stored and cannot be shown ' +
+            'again.',
       ],
-      announce: { channel: 'audit' as const, text: `${ctx.access.actor.userName} changed the password of ${changed.address}` },
+      announce: {
+        channel: 'audit' as const,
+        text: `${ctx.access.actor.userName} changed the password of ${changed.address}`,
+      },
     };
     if (changed.chosen) return reply;
     return {
       ...reply,
-      secret: { address: changed.address, logins: changed.logins, password: changed.password, server: changed.pop3, issued: changed.issued },
+      secret: {
+        address: changed.address,
+        logins: changed.logins,
+        password: changed.password,
+        server: changed.pop3,
+        issued: changed.issued,
+      },
       actions: await offerOwnPassword(ctx, changed.address),
     };
   },

@@ -22,10 +22,16 @@ export const planCommand = defineCommand({
       return {
         tone: 'success',
         title: 'Request sent to sales',
-        lines: [`Request #${view.requestId} for more POP accounts on plan "${view.plan}" (${view.popUsed} of ${view.popAllowed} used) is recorded; sales will get back to you.`],
+        lines: [
+          `Request #${view.requestId} for more POP accounts on plan "${view.plan}" (${view.popUsed} of ` +
+            `${view.popAllowed} used) is recorded; sales will get back to you.`,
+        ],
         announce: {
           channel: 'sales',
-          text: `${ctx.access.actor.userName} (${ctx.access.actor.platform}) asks for more POP accounts for ${view.hostingAccount}: plan "${view.plan}", ${view.popUsed} of ${view.popAllowed} used (request #${view.requestId})`,
+          text:
+            `${ctx.access.actor.userName} (${ctx.access.actor.platform}) asks for more POP accounts for ` +
+            `${view.hostingAccount}: plan "${view.plan}", ${view.popUsed} of ${view.popAllowed} used ` +
+            `(request #${view.requestId})`,
         },
       };
     }

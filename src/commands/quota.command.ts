@@ -14,14 +14,21 @@ export const quotaCommand = defineCommand({
   joinTail: true,
   args: z.object({ account: accountArg, quota: quotaArg }),
   async run(ctx, args) {
-    const result = await ctx.service.mailboxes.setQuota(ctx.access, { ...args.account, quotaMb: args.quota.mb, quotaInput: args.quota.input });
+    const result = await ctx.service.mailboxes.setQuota(ctx.access, {
+      ...args.account,
+      quotaMb: args.quota.mb,
+      quotaInput: args.quota.input,
+    });
     if (!result.ok) return errorReply(result.error);
     const { address, fromMb, toMb } = result.value;
     return {
       tone: 'success',
       title: `Quota of ${address}: ${formatQuota(toMb)}`,
       lines: [`Was ${formatQuota(fromMb)}.`],
-      announce: { channel: 'audit', text: `${ctx.access.actor.userName} set the quota of ${address} to ${formatQuota(toMb)}` },
+      announce: {
+        channel: 'audit',
+        text: `${ctx.access.actor.userName} set the quota of ${address} to ${formatQuota(toMb)}`,
+      },
     };
   },
 });

@@ -42,7 +42,10 @@ export function errorReply(error: DomainError, command?: { usage: string; exampl
 export const internalErrorReply = (ref: string): Reply => ({
   tone: 'error',
   title: 'Something went wrong',
-  lines: [`Something went wrong (ref ${ref}). Nothing more is shown here; an operator can find the details in the log by that ref.`],
+  lines: [
+    `Something went wrong (ref ${ref}). Nothing more is shown here; an operator can find the details in the log by ` +
+      `that ref.`,
+  ],
   errorCode: 'INTERNAL',
 });
 
@@ -69,10 +72,19 @@ export const stoppingReply = (): Reply => ({
 export function undeliveredReply(issued: { command: 'add' | 'passwd'; address: string }, undone: boolean): Reply {
   const again = issued.command === 'add' ? `add ${issued.address}` : `passwd ${issued.address}`;
   const lines = !undone
-    ? [`The login details for ${issued.address} could not be delivered to you, and the account was changed again meanwhile, so it was left as it is. Check \`info ${issued.address}\` and set a new password.`]
+    ? [
+        `The login details for ${issued.address} could not be delivered to you, and the account was changed again ` +
+          `meanwhile, so it was left as it is. Check \`info ${issued.address}\` and set a new password.`,
+      ]
     : issued.command === 'add'
-      ? [`${issued.address} was not created: its login details could not be delivered to you. Nothing changed; run \`${again}\` again.`]
-      : [`The new password for ${issued.address} could not be delivered to you, so it was not kept: the old password still works. Run \`${again}\` again.`];
+      ? [
+          `${issued.address} was not created: its login details could not be delivered to you. Nothing changed; run ` +
+            `\`${again}\` again.`,
+        ]
+      : [
+          `The new password for ${issued.address} could not be delivered to you, so it was not kept: the old ` +
+            `password still works. Run \`${again}\` again.`,
+        ];
   return { tone: 'error', title: 'Not delivered', lines, errorCode: 'DELIVERY_FAILED' };
 }
 

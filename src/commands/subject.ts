@@ -1,7 +1,9 @@
 import type { SubjectSpec } from '../service/admin.service.ts';
 import type { DomainError } from '../service/errors.ts';
 
-const EXAMPLE = '`@someone`, a Discord role mention, or on the console `slack:T0123/U0456`, `discord:<guild>/user:<id>`, `discord:<guild>/role:<id>`';
+const EXAMPLE =
+  '`@someone`, a Discord role mention, or on the console `slack:T0123/U0456`, `discord:<guild>/user:<id>`, ' +
+  '`discord:<guild>/role:<id>`';
 
 /**
  * Who a grant is for: a Slack mention `<@U123|name>`, a Discord mention `<@123>` / role `<@&456>`,

@@ -5,11 +5,20 @@ export const MAX_COMMAND_LENGTH = 500;
 export type Tokens = { words: string[]; flags: Map<string, string | true> };
 
 /** Splits a command line into words and `--flags` (`--page 2`, `--page=2`, `--yes`). Pure. */
-export function tokenize(text: string, valueFlags: ReadonlySet<string>): { ok: true; tokens: Tokens } | { ok: false; error: DomainError } {
-  if (text.length > MAX_COMMAND_LENGTH) return { ok: false, error: { code: 'INPUT_TOO_LONG', length: text.length, max: MAX_COMMAND_LENGTH } };
+export function tokenize(
+  text: string,
+  valueFlags: ReadonlySet<string>,
+): { ok: true; tokens: Tokens } | { ok: false; error: DomainError } {
+  if (text.length > MAX_COMMAND_LENGTH)
+    return { ok: false, error: { code: 'INPUT_TOO_LONG', length: text.length, max: MAX_COMMAND_LENGTH } };
   // Tabs and newlines included: a command is one line of plain text.
-  if (/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/.test(text)) return { ok: false, error: { code: 'CONTROL_CHARACTERS' } };
-  const raw = text.trim().split(/ +/).filter((w) => w.length > 0);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  if (/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/.test(text))
+    return { ok: false, error: { code: 'CONTROL_CHARACTERS' } };
+  const raw = text
+    .trim()
+    .split(/ +/)
+    .filter((w) => w.length > 0);
   const words: string[] = [];
   const flags = new Map<string, string | true>();
   for (let i = 0; i < raw.length; i++) {
@@ -28,4 +37,5 @@ export function tokenize(text: string, valueFlags: ReadonlySet<string>): { ok: t
 }
 
 /** Joins the parts of a command line popbot shows (the console's follow-up hints), skipping absent ones. */
-export const commandLine = (...parts: (string | undefined | false)[]) => parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join(' ');
+export const commandLine = (...parts: (string | undefined | false)[]) =>
+  parts.filter((p): p is string => typeof p === 'string' && p.length > 0).join(' ');

@@ -2,7 +2,11 @@ import type { Kysely } from 'kysely';
 import type { DB, GrantRole, Platform } from './schema.ts';
 
 /** The hosting accounts a workspace is bound to; `null` in the list means every hosting account. */
-export async function findBindings(db: Kysely<DB>, platform: Platform, workspaceId: string): Promise<(number | null)[]> {
+export async function findBindings(
+  db: Kysely<DB>,
+  platform: Platform,
+  workspaceId: string,
+): Promise<(number | null)[]> {
   const rows = await db
     .selectFrom('bindings')
     .select('hosting_account_id')
@@ -12,7 +16,12 @@ export async function findBindings(db: Kysely<DB>, platform: Platform, workspace
   return rows.map((r) => r.hosting_account_id);
 }
 
-export async function insertBinding(db: Kysely<DB>, platform: Platform, workspaceId: string, hostingAccountId: number | null): Promise<boolean> {
+export async function insertBinding(
+  db: Kysely<DB>,
+  platform: Platform,
+  workspaceId: string,
+  hostingAccountId: number | null,
+): Promise<boolean> {
   const existing = await db
     .selectFrom('bindings')
     .select('id')
@@ -21,11 +30,19 @@ export async function insertBinding(db: Kysely<DB>, platform: Platform, workspac
     .where('hosting_account_id', hostingAccountId === null ? 'is' : '=', hostingAccountId)
     .executeTakeFirst();
   if (existing) return false;
-  await db.insertInto('bindings').values({ platform, workspace_id: workspaceId, hosting_account_id: hostingAccountId }).execute();
+  await db
+    .insertInto('bindings')
+    .values({ platform, workspace_id: workspaceId, hosting_account_id: hostingAccountId })
+    .execute();
   return true;
 }
 
-export async function deleteBinding(db: Kysely<DB>, platform: Platform, workspaceId: string, hostingAccountId: number | null): Promise<boolean> {
+export async function deleteBinding(
+  db: Kysely<DB>,
+  platform: Platform,
+  workspaceId: string,
+  hostingAccountId: number | null,
+): Promise<boolean> {
   const result = await db
     .deleteFrom('bindings')
     .where('platform', '=', platform)
@@ -61,7 +78,9 @@ export async function findGrantedRoles(
     .where((eb) =>
       eb.or([
         eb.and([eb('subject_kind', '=', 'user'), eb('subject_id', '=', userId)]),
-        ...(roleIds.length > 0 ? [eb.and([eb('subject_kind', '=', 'role'), eb('subject_id', 'in', [...roleIds])])] : []),
+        ...(roleIds.length > 0
+          ? [eb.and([eb('subject_kind', '=', 'role'), eb('subject_id', 'in', [...roleIds])])]
+          : []),
       ]),
     )
     .execute();
@@ -70,10 +89,22 @@ export async function findGrantedRoles(
 
 export type GrantSubject = { platform: Platform; workspaceId: string; kind: 'user' | 'role'; id: string };
 
-export async function upsertGrant(db: Kysely<DB>, subject: GrantSubject, role: GrantRole, grantedBy: string): Promise<void> {
+export async function upsertGrant(
+  db: Kysely<DB>,
+  subject: GrantSubject,
+  role: GrantRole,
+  grantedBy: string,
+): Promise<void> {
   await db
     .insertInto('grants')
-    .values({ platform: subject.platform, workspace_id: subject.workspaceId, subject_kind: subject.kind, subject_id: subject.id, role, granted_by: grantedBy })
+    .values({
+      platform: subject.platform,
+      workspace_id: subject.workspaceId,
+      subject_kind: subject.kind,
+      subject_id: subject.id,
+      role,
+      granted_by: grantedBy,
+    })
     .onConflict((oc) => oc.constraint('grants_subject').doUpdateSet({ role, granted_by: grantedBy }))
     .execute();
 }
@@ -93,11 +124,20 @@ export async function deleteGrant(db: Kysely<DB>, subject: GrantSubject): Promis
  * Counts this actor's use of an action in the current window and returns the new count.
  * One upsert, so concurrent processes share the count without a race.
  */
-export async function countRateLimitHit(db: Kysely<DB>, actorKey: string, action: string, windowStart: Date): Promise<number> {
+export async function countRateLimitHit(
+  db: Kysely<DB>,
+  actorKey: string,
+  action: string,
+  windowStart: Date,
+): Promise<number> {
   const row = await db
     .insertInto('rate_limits')
     .values({ actor_key: actorKey, action, window_start: windowStart, count: 1 })
-    .onConflict((oc) => oc.columns(['actor_key', 'action', 'window_start']).doUpdateSet((eb) => ({ count: eb('rate_limits.count', '+', 1) })))
+    .onConflict((oc) =>
+      oc
+        .columns(['actor_key', 'action', 'window_start'])
+        .doUpdateSet((eb) => ({ count: eb('rate_limits.count', '+', 1) })),
+    )
     .returning('count')
     .executeTakeFirstOrThrow();
   return row.count;

@@ -18,10 +18,18 @@ export async function insertAuditEntry(db: Kysely<DB>, entry: AuditInsert): Prom
  * Marks the entries of one request's change as not delivered (SPEC §4): the change was undone,
  * or could not be, as `detail` says.
  */
-export async function markUndelivered(db: Kysely<DB>, requestId: string, command: string, detail: string): Promise<void> {
+export async function markUndelivered(
+  db: Kysely<DB>,
+  requestId: string,
+  command: string,
+  detail: string,
+): Promise<void> {
   await db
     .updateTable('audit_entries')
-    .set((eb) => ({ outcome: 'delivery failed', detail: sql<string>`coalesce(${eb.ref('detail')} || '; ', '') || ${detail}` }))
+    .set((eb) => ({
+      outcome: 'delivery failed',
+      detail: sql<string>`coalesce(${eb.ref('detail')} || '; ', '') || ${detail}`,
+    }))
     .where('request_id', '=', requestId)
     .where('command', '=', command)
     .where('outcome', '=', 'ok')
@@ -34,7 +42,11 @@ export async function markUndelivered(db: Kysely<DB>, requestId: string, command
  */
 export async function listAuditEntries(
   db: Kysely<DB>,
-  filter: { hostingAccountIds: number[] | 'all'; workspace: { platform: AuditInsert['platform']; workspaceId: string }; target?: string },
+  filter: {
+    hostingAccountIds: number[] | 'all';
+    workspace: { platform: AuditInsert['platform']; workspaceId: string };
+    target?: string;
+  },
   page: { limit: number; offset: number },
 ) {
   let query = db.selectFrom('audit_entries').selectAll();

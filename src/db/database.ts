@@ -27,7 +27,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const { default: pg } = await import('pg');
     // int8 (counts, byte totals) as JavaScript numbers: byte counts stay far below 2^53.
     pg.types.setTypeParser(20, (value) => Number(value));
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 5_000,
+    });
     // A connection the server closes (restart, failover) must not crash the process, idle or in use:
     // its query fails (the command answers "database unavailable"), the pool drops it and reconnects.
     const onError = (error: Error) => options.onConnectionError?.(error);
@@ -36,7 +40,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', location: redactUrl(options.databaseUrl), close: () => db.destroy() };
   }
-  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('kysely-pglite-dialect'),
+  ]);
   if ('snapshot' in options) {
     const client = new PGlite({ loadDataDir: options.snapshot });
     await client.waitReady;
@@ -66,7 +73,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 /** Build step: an empty, migrated embedded database written where a new data folder looks for it. */
 export async function writeEmbeddedSnapshot(): Promise<string> {
-  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('kysely-pglite-dialect'),
+  ]);
   const client = new PGlite();
   const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
   await migrateToLatest(db);
@@ -98,9 +108,11 @@ export function explainOpenFailure(error: unknown, location: string): string {
   const e = error as { code?: string; message?: string; address?: string; port?: number; hostname?: string };
   const message = String(e?.message ?? error);
   const where = hostOf(location);
-  if (e?.code === 'ECONNREFUSED') return `database unreachable at ${where}: connection refused (is PostgreSQL running and listening there?)`;
+  if (e?.code === 'ECONNREFUSED')
+    return `database unreachable at ${where}: connection refused (is PostgreSQL running and listening there?)`;
   if (e?.code === 'ENOTFOUND' || e?.code === 'EAI_AGAIN') return `database host not found: ${where}`;
-  if (e?.code === 'ETIMEDOUT' || /timeout/i.test(message)) return `database unreachable at ${where}: no answer within 5 s`;
+  if (e?.code === 'ETIMEDOUT' || /timeout/i.test(message))
+    return `database unreachable at ${where}: no answer within 5 s`;
   if (e?.code === '28P01' || e?.code === '28000') return `database authentication failed at ${where}: ${message}`;
   if (e?.code === '3D000') return `${message} at ${where} (create it first: createdb, or CREATE DATABASE)`;
   if (isDatabaseUnavailable(error)) return `database unreachable at ${where}: ${message}`;
@@ -128,19 +140,33 @@ export async function isReachable(db: Kysely<DB>): Promise<boolean> {
 
 /** Errors of PostgreSQL connection classes 08 (connection), 57P (shutdown, cannot connect now) and 53300. */
 const UNAVAILABLE_STATES = /^(08|57P0[1-3]|53300)/;
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 /**
  * True when an error means the database cannot be reached right now (refused, restarting, cut off),
  * as opposed to a bug: the command then answers "try again in a minute".
  */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     const code = typeof e.code === 'string' ? e.code : '';
     if (UNAVAILABLE_STATES.test(code) || UNAVAILABLE_CODES.has(code)) return true;
     const message = typeof e.message === 'string' ? e.message : '';
     if (/Connection terminated|connection timeout|not queryable|terminating connection/i.test(message)) return true;
-    if (Array.isArray((e as { errors?: unknown }).errors)) return (e as { errors: unknown[] }).errors.some(isDatabaseUnavailable);
+    if (Array.isArray((e as { errors?: unknown }).errors))
+      return (e as { errors: unknown[] }).errors.some(isDatabaseUnavailable);
   }
   return false;
 }

@@ -16,7 +16,8 @@ export class DataDirInUse extends Error {
   constructor(dataDir: string, pid: number | undefined) {
     super(
       `the embedded database in ${dataDir} is in use by another popbot process${pid ? ` (pid ${pid})` : ''}. ` +
-        'Embedded PostgreSQL serves one process: stop that one, or set DATABASE_URL so that several share a PostgreSQL server.',
+        'Embedded PostgreSQL serves one process: stop that one, or set DATABASE_URL so that several share a ' +
+        'PostgreSQL server.',
     );
     this.name = 'DataDirInUse';
   }
@@ -55,7 +56,8 @@ export function lockDataDir(dataDir: string): () => void {
     }
     // An empty file is a process that has just created it and not yet written its pid.
     const holder = Number.parseInt(content, 10);
-    if (!(holder > 0) || holder === process.pid || isAlive(holder)) throw new DataDirInUse(dataDir, holder > 0 ? holder : undefined);
+    if (!(holder > 0) || holder === process.pid || isAlive(holder))
+      throw new DataDirInUse(dataDir, holder > 0 ? holder : undefined);
     rmSync(path, { force: true });
   }
 }
@@ -67,4 +69,3 @@ export const isNewDataDir = (dataDir: string) => !existsSync(join(dataDir, 'PG_V
 export function readSnapshot(): Blob | undefined {
   return existsSync(SNAPSHOT_PATH) ? new Blob([readFileSync(SNAPSHOT_PATH)]) : undefined;
 }
-

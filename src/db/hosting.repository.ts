@@ -77,7 +77,10 @@ export async function getHostingAccount(db: Kysely<DB>, id: number): Promise<Hos
   return selectHostingAccount(db).where('hosting_accounts.id', '=', id).executeTakeFirst();
 }
 
-export async function findHostingAccountByUsername(db: Kysely<DB>, username: string): Promise<HostingAccountRow | undefined> {
+export async function findHostingAccountByUsername(
+  db: Kysely<DB>,
+  username: string,
+): Promise<HostingAccountRow | undefined> {
   return selectHostingAccount(db).where('hosting_accounts.username', '=', username).executeTakeFirst();
 }
 
@@ -99,7 +102,10 @@ export async function lockHostingAccount(db: Kysely<DB>, id: number): Promise<vo
 }
 
 export async function countHostingAccounts(db: Kysely<DB>): Promise<number> {
-  const row = await db.selectFrom('hosting_accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('hosting_accounts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -109,7 +115,12 @@ export async function insertPlan(
 ): Promise<number> {
   const row = await db
     .insertInto('plans')
-    .values({ name: plan.name, max_pop_accounts: plan.maxPopAccounts, disk_quota_mb: plan.diskQuotaMb, default_quota_mb: plan.defaultQuotaMb })
+    .values({
+      name: plan.name,
+      max_pop_accounts: plan.maxPopAccounts,
+      disk_quota_mb: plan.diskQuotaMb,
+      default_quota_mb: plan.defaultQuotaMb,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -129,23 +140,50 @@ export async function insertHostingAccount(
 ): Promise<number> {
   const row = await db
     .insertInto('hosting_accounts')
-    .values({ username: account.username, password_hash: account.passwordHash, plan_id: account.planId, is_demo: account.isDemo })
+    .values({
+      username: account.username,
+      password_hash: account.passwordHash,
+      plan_id: account.planId,
+      is_demo: account.isDemo,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function setHostingAccountPassword(db: Kysely<DB>, id: number, passwordHash: string, at: Date): Promise<void> {
-  await db.updateTable('hosting_accounts').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', id).execute();
+export async function setHostingAccountPassword(
+  db: Kysely<DB>,
+  id: number,
+  passwordHash: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('hosting_accounts')
+    .set({ password_hash: passwordHash, password_changed_at: at })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function insertDomain(db: Kysely<DB>, hostingAccountId: number, name: string): Promise<number> {
-  const row = await db.insertInto('domains').values({ hosting_account_id: hostingAccountId, name }).returning('id').executeTakeFirstOrThrow();
+  const row = await db
+    .insertInto('domains')
+    .values({ hosting_account_id: hostingAccountId, name })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function setCatchall(db: Kysely<DB>, domainId: number, mode: CatchallMode, mailboxId: number | null): Promise<void> {
-  await db.updateTable('domains').set({ catchall_mode: mode, catchall_mailbox_id: mailboxId }).where('id', '=', domainId).execute();
+export async function setCatchall(
+  db: Kysely<DB>,
+  domainId: number,
+  mode: CatchallMode,
+  mailboxId: number | null,
+): Promise<void> {
+  await db
+    .updateTable('domains')
+    .set({ catchall_mode: mode, catchall_mailbox_id: mailboxId })
+    .where('id', '=', domainId)
+    .execute();
 }
 
 /** Catch-alls that point at a mailbox fall back to the Main Account when it goes; returns the domains changed. */
@@ -165,7 +203,8 @@ export async function diskUsedBytes(db: Kysely<DB>, hostingAccountId: number): P
     select coalesce(sum(u.bytes), 0)::float8 as bytes
     from mailbox_usage u
     where u.username in (
-      select m.name || '@' || d.name from mailboxes m join domains d on d.id = m.domain_id where m.hosting_account_id = ${hostingAccountId}
+      select m.name || '@' || d.name from mailboxes m join domains d on d.id = m.domain_id
+      where m.hosting_account_id = ${hostingAccountId}
       union all
       select h.username from hosting_accounts h where h.id = ${hostingAccountId}
     )`.execute(db);

@@ -36,7 +36,10 @@ function selectMailboxes(db: Kysely<DB>) {
 }
 
 export async function findMailbox(db: Kysely<DB>, domainId: number, name: string): Promise<MailboxRow | undefined> {
-  return selectMailboxes(db).where('mailboxes.domain_id', '=', domainId).where('mailboxes.name', '=', name).executeTakeFirst();
+  return selectMailboxes(db)
+    .where('mailboxes.domain_id', '=', domainId)
+    .where('mailboxes.name', '=', name)
+    .executeTakeFirst();
 }
 
 export async function getMailbox(db: Kysely<DB>, id: number): Promise<MailboxRow | undefined> {
@@ -54,7 +57,10 @@ export async function listMailboxes(
   return query.orderBy('domains.name').orderBy('mailboxes.name').limit(page.limit).offset(page.offset).execute();
 }
 
-export async function countMailboxes(db: Kysely<DB>, filter: { hostingAccountId: number; domainId?: number }): Promise<number> {
+export async function countMailboxes(
+  db: Kysely<DB>,
+  filter: { hostingAccountId: number; domainId?: number },
+): Promise<number> {
   let query = db
     .selectFrom('mailboxes')
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -65,7 +71,12 @@ export async function countMailboxes(db: Kysely<DB>, filter: { hostingAccountId:
 }
 
 /** Names in the given domains starting with a prefix, for autocomplete and pickers. */
-export async function findMailboxAddresses(db: Kysely<DB>, domainIds: number[], prefix: string, limit: number): Promise<string[]> {
+export async function findMailboxAddresses(
+  db: Kysely<DB>,
+  domainIds: number[],
+  prefix: string,
+  limit: number,
+): Promise<string[]> {
   if (domainIds.length === 0) return [];
   const rows = await db
     .selectFrom('mailboxes')
@@ -82,7 +93,14 @@ export async function findMailboxAddresses(db: Kysely<DB>, domainIds: number[], 
 
 export async function insertMailbox(
   db: Kysely<DB>,
-  mailbox: { hostingAccountId: number; domainId: number; name: string; passwordHash: string; quotaMb: number; at: Date },
+  mailbox: {
+    hostingAccountId: number;
+    domainId: number;
+    name: string;
+    passwordHash: string;
+    quotaMb: number;
+    at: Date;
+  },
 ): Promise<number> {
   const row = await db
     .insertInto('mailboxes')
@@ -117,12 +135,21 @@ export async function lockMailbox(db: Kysely<DB>, domainId: number, name: string
 
 /** Sets a password hash; returns whether a row changed. */
 export async function setMailboxPassword(db: Kysely<DB>, id: number, passwordHash: string, at: Date): Promise<boolean> {
-  const result = await db.updateTable('mailboxes').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', id).executeTakeFirst();
+  const result = await db
+    .updateTable('mailboxes')
+    .set({ password_hash: passwordHash, password_changed_at: at })
+    .where('id', '=', id)
+    .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
 
 /** Puts a previous hash back, only if the row still holds `current` (compare-and-set). */
-export async function restoreMailboxPassword(db: Kysely<DB>, id: number, current: string, previous: { hash: string; changedAt: Date }): Promise<boolean> {
+export async function restoreMailboxPassword(
+  db: Kysely<DB>,
+  id: number,
+  current: string,
+  previous: { hash: string; changedAt: Date },
+): Promise<boolean> {
   const result = await db
     .updateTable('mailboxes')
     .set({ password_hash: previous.hash, password_changed_at: previous.changedAt })
@@ -139,7 +166,13 @@ export async function setMailboxQuota(db: Kysely<DB>, id: number, quotaMb: numbe
 
 /** Locks a mailbox by id if it still holds `passwordHash`; false when it is gone or holds another. */
 export async function lockMailboxHolding(db: Kysely<DB>, id: number, passwordHash: string): Promise<boolean> {
-  const row = await db.selectFrom('mailboxes').select('id').where('id', '=', id).where('password_hash', '=', passwordHash).forUpdate().executeTakeFirst();
+  const row = await db
+    .selectFrom('mailboxes')
+    .select('id')
+    .where('id', '=', id)
+    .where('password_hash', '=', passwordHash)
+    .forUpdate()
+    .executeTakeFirst();
   return row !== undefined;
 }
 

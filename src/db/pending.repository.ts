@@ -29,7 +29,15 @@ const columns = [
 
 export async function insertPendingAction(
   db: Kysely<DB>,
-  action: { id: string; kind: string; platform: Platform; workspaceId: string; actorId: string; payload: unknown; expiresAt: Date },
+  action: {
+    id: string;
+    kind: string;
+    platform: Platform;
+    workspaceId: string;
+    actorId: string;
+    payload: unknown;
+    expiresAt: Date;
+  },
 ): Promise<void> {
   await db
     .insertInto('pending_actions')
@@ -46,7 +54,12 @@ export async function insertPendingAction(
 }
 
 /** The action as it stands, used or not; only within the workspace it was made in. */
-export async function findPendingAction(db: Kysely<DB>, id: string, platform: Platform, workspaceId: string): Promise<PendingRow | undefined> {
+export async function findPendingAction(
+  db: Kysely<DB>,
+  id: string,
+  platform: Platform,
+  workspaceId: string,
+): Promise<PendingRow | undefined> {
   return db
     .selectFrom('pending_actions')
     .select(columns)
@@ -60,7 +73,13 @@ export async function findPendingAction(db: Kysely<DB>, id: string, platform: Pl
  * Marks the action used, if nobody has and it has not expired; returns it when this call won.
  * A concurrent consumer waits on the row lock and then finds it used: one winner, however many clicks.
  */
-export async function consumePendingAction(db: Kysely<DB>, id: string, usedBy: string, outcome: string, now: Date): Promise<PendingRow | undefined> {
+export async function consumePendingAction(
+  db: Kysely<DB>,
+  id: string,
+  usedBy: string,
+  outcome: string,
+  now: Date,
+): Promise<PendingRow | undefined> {
   return db
     .updateTable('pending_actions')
     .set({ used_at: now, used_by: usedBy, outcome })

@@ -12,9 +12,23 @@ export function createAccessService(deps: ServiceDeps) {
    * Audits a denial. A flood collapses: one entry per actor (per workspace when it is not bound)
    * and minute, with a count, and one warning for it; repeats log at debug.
    */
-  async function deny(actor: Actor, requestId: string, command: string, detail: string, collapse: 'actor' | 'workspace' = 'actor') {
+  async function deny(
+    actor: Actor,
+    requestId: string,
+    command: string,
+    detail: string,
+    collapse: 'actor' | 'workspace' = 'actor',
+  ) {
     const seen = await writeAudit(db, deps, actor, requestId, { command, outcome: 'denied', detail, collapse });
-    const facts = { command, platform: actor.platform, workspace: actor.workspaceId, actor: actor.userId, requestId, detail, seen };
+    const facts = {
+      command,
+      platform: actor.platform,
+      workspace: actor.workspaceId,
+      actor: actor.userId,
+      requestId,
+      detail,
+      seen,
+    };
     if (seen === 1) logger.warn(facts, 'command denied');
     else logger.debug(facts, 'command denied again');
   }
@@ -25,7 +39,12 @@ export function createAccessService(deps: ServiceDeps) {
      * An unbound workspace or an actor with no role is refused and audited (unless `audit` is false:
      * autocomplete asks on every keystroke and changes nothing).
      */
-    async resolveAccess(actor: Actor, command: string, requestId: string, options: { audit?: boolean } = {}): Promise<Result<Access>> {
+    async resolveAccess(
+      actor: Actor,
+      command: string,
+      requestId: string,
+      options: { audit?: boolean } = {},
+    ): Promise<Result<Access>> {
       const audit = options.audit ?? true;
       if (actor.platform === 'console') return ok({ actor, role: 'owner', scope: { all: true }, requestId });
       const bindings = await findBindings(db, actor.platform, actor.workspaceId);
@@ -34,7 +53,10 @@ export function createAccessService(deps: ServiceDeps) {
         return err({ code: 'NOT_BOUND', platform: actor.platform, workspace: actor.workspaceId });
       }
       const granted = await findGrantedRoles(db, actor.platform, actor.workspaceId, actor.userId, actor.roleIds);
-      const role = granted.reduce<Role | null>((best, r) => (best === null || ROLES.indexOf(r) > ROLES.indexOf(best) ? r : best), null);
+      const role = granted.reduce<Role | null>(
+        (best, r) => (best === null || ROLES.indexOf(r) > ROLES.indexOf(best) ? r : best),
+        null,
+      );
       if (role === null) {
         if (audit) await deny(actor, requestId, command, 'no role granted');
         return err({ code: 'NOT_ALLOWED', command, needed: 'viewer', has: 'none' });

@@ -8,21 +8,40 @@ import { writeAudit, type Access, type ServiceDeps } from './context.ts';
 export const AUDIT_PAGE_SIZE = 10;
 
 export type AuditView = {
-  entries: { at: Date; platform: string; actor: string; command: string; target: string | null; outcome: string; detail: string | null; requestId: string; count: number }[];
+  entries: {
+    at: Date;
+    platform: string;
+    actor: string;
+    command: string;
+    target: string | null;
+    outcome: string;
+    detail: string | null;
+    requestId: string;
+    count: number;
+  }[];
   page: number;
   target?: string;
 };
 
 /** A person or role to grant to: in the actor's own workspace, or (console only) any workspace. */
-export type SubjectSpec = { kind: 'user' | 'role'; id: string; label: string; platform?: GrantSubject['platform']; workspaceId?: string };
+export type SubjectSpec = {
+  kind: 'user' | 'role';
+  id: string;
+  label: string;
+  platform?: GrantSubject['platform'];
+  workspaceId?: string;
+};
 
 /** The audit trail and who may administer a workspace. */
 export function createAdminService(deps: ServiceDeps) {
   const { db, logger } = deps;
 
   function subjectOf(access: Access, spec: SubjectSpec): GrantSubject {
-    const crossWorkspace = spec.platform !== undefined && (spec.platform !== access.actor.platform || spec.workspaceId !== access.actor.workspaceId);
-    if (crossWorkspace && access.role !== 'owner') fail({ code: 'INVALID_SUBJECT', value: spec.label, example: '@someone' });
+    const crossWorkspace =
+      spec.platform !== undefined &&
+      (spec.platform !== access.actor.platform || spec.workspaceId !== access.actor.workspaceId);
+    if (crossWorkspace && access.role !== 'owner')
+      fail({ code: 'INVALID_SUBJECT', value: spec.label, example: '@someone' });
     const platform = spec.platform ?? access.actor.platform;
     const workspaceId = spec.workspaceId ?? access.actor.workspaceId;
     // Discord's @everyone is the role whose id is the guild's: granting it would grant every member.
@@ -38,7 +57,10 @@ export function createAdminService(deps: ServiceDeps) {
         let target: string | undefined;
         if (options.account) {
           const domain = await resolveDomain(deps, access, options.account.domain);
-          target = options.account.name === domain.hostingAccount.username ? domain.hostingAccount.username : `${options.account.name}@${domain.domain}`;
+          target =
+            options.account.name === domain.hostingAccount.username
+              ? domain.hostingAccount.username
+              : `${options.account.name}@${domain.domain}`;
         }
         const rows = await listAuditEntries(
           db,
@@ -67,14 +89,26 @@ export function createAdminService(deps: ServiceDeps) {
       });
     },
 
-    async grant(access: Access, spec: SubjectSpec, role: GrantableRole): Promise<Result<{ subject: string; role: GrantableRole }>> {
+    async grant(
+      access: Access,
+      spec: SubjectSpec,
+      role: GrantableRole,
+    ): Promise<Result<{ subject: string; role: GrantableRole }>> {
       return guard(async () => {
         const subject = subjectOf(access, spec);
         await db.transaction().execute(async (trx) => {
           await upsertGrant(trx, subject, role, `${access.actor.platform}:${access.actor.userId}`);
-          await writeAudit(trx, deps, access.actor, access.requestId, { command: 'grant', target: describe(subject, spec.label), outcome: 'ok', detail: role });
+          await writeAudit(trx, deps, access.actor, access.requestId, {
+            command: 'grant',
+            target: describe(subject, spec.label),
+            outcome: 'ok',
+            detail: role,
+          });
         });
-        logger.info({ command: 'grant', actor: access.actor.userId, target: subject, role, requestId: access.requestId }, 'role granted');
+        logger.info(
+          { command: 'grant', actor: access.actor.userId, target: subject, role, requestId: access.requestId },
+          'role granted',
+        );
         return { subject: spec.label, role };
       });
     },
@@ -84,9 +118,16 @@ export function createAdminService(deps: ServiceDeps) {
         const subject = subjectOf(access, spec);
         await db.transaction().execute(async (trx) => {
           if (!(await deleteGrant(trx, subject))) fail({ code: 'GRANT_NOT_FOUND', subject: spec.label });
-          await writeAudit(trx, deps, access.actor, access.requestId, { command: 'revoke', target: describe(subject, spec.label), outcome: 'ok' });
+          await writeAudit(trx, deps, access.actor, access.requestId, {
+            command: 'revoke',
+            target: describe(subject, spec.label),
+            outcome: 'ok',
+          });
         });
-        logger.info({ command: 'revoke', actor: access.actor.userId, target: subject, requestId: access.requestId }, 'role revoked');
+        logger.info(
+          { command: 'revoke', actor: access.actor.userId, target: subject, requestId: access.requestId },
+          'role revoked',
+        );
         return { subject: spec.label };
       });
     },

@@ -39,7 +39,13 @@ export type Actor = {
   roleIds: readonly string[];
 };
 
-export const CONSOLE_ACTOR: Actor = { platform: 'console', workspaceId: 'local', userId: 'console', userName: 'console', roleIds: [] };
+export const CONSOLE_ACTOR: Actor = {
+  platform: 'console',
+  workspaceId: 'local',
+  userId: 'console',
+  userName: 'console',
+  roleIds: [],
+};
 
 /** An actor whose binding and role have been checked, for one request. */
 export type Access = {
@@ -66,11 +72,19 @@ export type AuditFacts = {
 };
 
 /** Writes an audit entry; returns how many times its collapse key has been seen this minute (1 for a new row). */
-export async function writeAudit(db: Kysely<DB> | Transaction<DB>, deps: Pick<ServiceDeps, 'clock'>, actor: Actor, requestId: string, facts: AuditFacts): Promise<number> {
+export async function writeAudit(
+  db: Kysely<DB> | Transaction<DB>,
+  deps: Pick<ServiceDeps, 'clock'>,
+  actor: Actor,
+  requestId: string,
+  facts: AuditFacts,
+): Promise<number> {
   const at = deps.clock.now();
   const who = facts.collapse === 'workspace' ? '*' : actor.userId;
   const minute = at.toISOString().slice(0, 16);
-  const collapseKey = facts.collapse ? [actor.platform, actor.workspaceId, who, facts.command, facts.outcome, facts.detail ?? '', minute].join('|') : null;
+  const collapseKey = facts.collapse
+    ? [actor.platform, actor.workspaceId, who, facts.command, facts.outcome, facts.detail ?? '', minute].join('|')
+    : null;
   return insertAuditEntry(db, {
     at,
     collapse_key: collapseKey,

@@ -68,7 +68,8 @@ export async function guard<T>(work: () => Promise<T>): Promise<Result<T>> {
 }
 
 const show = (value: string) => `\`${value.length > 80 ? `${value.slice(0, 77)}…` : value}\``;
-const listOf = (items: string[]) => (items.length > 10 ? `${items.slice(0, 10).join(', ')} … (${items.length} in all)` : items.join(', '));
+const listOf = (items: string[]) =>
+  items.length > 10 ? `${items.slice(0, 10).join(', ')} … (${items.length} in all)` : items.join(', ');
 
 /** The user-facing sentence for an error: names the rule and the bad value, never a secret. */
 export function describeError(e: DomainError): string {
@@ -82,11 +83,17 @@ export function describeError(e: DomainError): string {
     case 'CONTROL_CHARACTERS':
       return 'Command contains control characters; type it on one line of plain text.';
     case 'INVALID_NAME':
-      return `Invalid account name ${show(e.value)}: use 1–64 letters a–z and digits 0–9 only (no dots, accents or look-alike letters).`;
+      return (
+        `Invalid account name ${show(e.value)}: use 1–64 letters a–z and digits 0–9 only (no dots, accents or ` +
+        `look-alike letters).`
+      );
     case 'INVALID_QUOTA':
       return `Invalid quota ${show(e.value)}: ${e.reason}. Examples: 10MB, 1.5GB, 0 or unlimited.`;
     case 'QUOTA_OVER_DISK':
-      return `Quota ${show(e.value)} (${e.quotaMb} MB) is larger than the hosting account's disk quota of ${formatMb(e.diskMb)}.`;
+      return (
+        `Quota ${show(e.value)} (${e.quotaMb} MB) is larger than the hosting account's disk quota of ` +
+        `${formatMb(e.diskMb)}.`
+      );
     case 'WEAK_PASSWORD':
       return `Password not accepted: ${e.reasons.join('; ')}.`;
     case 'DOMAIN_REQUIRED':
@@ -100,17 +107,31 @@ export function describeError(e: DomainError): string {
     case 'MAIN_ACCOUNT_PROTECTED':
       return `${show(e.login)} ${MAIN_ACCOUNT_REASONS[e.action]}`;
     case 'PLAN_LIMIT_REACHED':
-      return `Plan limit reached: plan "${e.plan}" of ${e.account} allows ${e.limit} POP account${e.limit === 1 ? '' : 's'}, and all are in use. Delete one, or request more POP accounts.`;
+      return (
+        `Plan limit reached: plan "${e.plan}" of ${e.account} allows ${e.limit} POP ` +
+        `account${e.limit === 1 ? '' : 's'}, and all are in use. Delete one, or request more POP accounts.`
+      );
     case 'RATE_LIMITED':
-      return `Too many \`${e.action}\` commands: at most ${e.limit} a minute each. Try again in ${e.retryAfterSeconds} s.`;
+      return (
+        `Too many \`${e.action}\` commands: at most ${e.limit} a minute each. Try again in ` +
+        `${e.retryAfterSeconds} s.`
+      );
     case 'PASSWORD_NOT_RETRIEVABLE':
-      return `Passwords are never stored, only a one-way hash, so the password of ${show(e.address)} cannot be shown. \`passwd\` sets a new one.`;
+      return (
+        `Passwords are never stored, only a one-way hash, so the password of ${show(e.address)} cannot be ` +
+        `shown. \`passwd\` sets a new one.`
+      );
     case 'NOT_BOUND':
-      return `Not allowed: this ${e.platform === 'discord' ? 'server' : 'workspace'} (${e.workspace}) is not linked to any hosting account. Ask your hosting provider to bind it.`;
+      return (
+        `Not allowed: this ${e.platform === 'discord' ? 'server' : 'workspace'} (${e.workspace}) is not linked ` +
+        `to any hosting account. Ask your hosting provider to bind it.`
+      );
     case 'NOT_ALLOWED':
       return e.has === 'none'
-        ? `Not allowed: you have no popbot role here. Ask an admin to run \`/pop grant @you viewer\` (or operator/admin).`
-        : `Not allowed: \`${e.command}\` needs the ${e.needed} role; you are ${article(e.has)} ${e.has}. Ask an admin to run \`/pop grant @you ${e.needed}\`.`;
+        ? `Not allowed: you have no popbot role here. Ask an admin to run \`/pop grant @you viewer\` (or ` +
+            `operator/admin).`
+        : `Not allowed: \`${e.command}\` needs the ${e.needed} role; you are ${article(e.has)} ${e.has}. Ask an ` +
+            `admin to run \`/pop grant @you ${e.needed}\`.`;
     case 'INVALID_ROLE':
       return `Invalid role ${show(e.value)}: use viewer, operator or admin.`;
     case 'INVALID_SUBJECT':
@@ -130,7 +151,10 @@ export function describeError(e: DomainError): string {
     case 'STRENGTH_UNAVAILABLE':
       return 'Password not accepted: its strength could not be judged in time. Choose a shorter or different password.';
     case 'EVERYONE_ROLE':
-      return 'Not allowed: @everyone cannot be given a popbot role, since that would give it to every member. Grant a role that only the right people hold.';
+      return (
+        'Not allowed: @everyone cannot be given a popbot role, since that would give it to every member. Grant ' +
+        'a role that only the right people hold.'
+      );
     case 'ACTION_UNKNOWN':
       return 'This button is out of date or not from this workspace; nothing was changed.';
     case 'ACTION_NOT_YOURS':
@@ -138,19 +162,28 @@ export function describeError(e: DomainError): string {
     case 'ACTION_EXPIRED':
       return `This button has expired; nothing was changed. Run the command again to ${e.what}.`;
     case 'ACTION_USED':
-      return `Already done: ${e.outcome} by ${e.by} at ${e.at.toISOString().slice(11, 16)} UTC. Nothing more was changed.`;
+      return (
+        `Already done: ${e.outcome} by ${e.by} at ${e.at.toISOString().slice(11, 16)} UTC. Nothing more was ` +
+        `changed.`
+      );
     case 'CONFIRMATION_REQUIRED':
       return `Not done: confirm with --yes (${e.command} --yes).`;
     case 'SECRET_NEEDS_TERMINAL':
-      return 'Password not changed: without a terminal, give it on standard input with --password-stdin (one line), or run passwd without --own for a generated one.';
+      return (
+        'Password not changed: without a terminal, give it on standard input with --password-stdin (one line), ' +
+        'or run passwd without --own for a generated one.'
+      );
   }
 }
 
 const MAIN_ACCOUNT_REASONS: Record<Extract<DomainError, { code: 'MAIN_ACCOUNT_PROTECTED' }>['action'], string> = {
   add: "is the Main Account's login; choose another name.",
   passwd: 'is the Main Account: its password is the control-panel password. Change it in the control panel.',
-  delete: "is the Main Account: it cannot be deleted from chat; it always exists and uses the hosting account's disk quota.",
-  quota: "is the Main Account: it cannot be given another quota from chat; it always exists and uses the hosting account's disk quota.",
+  delete:
+    "is the Main Account: it cannot be deleted from chat; it always exists and uses the hosting account's disk quota.",
+  quota:
+    'is the Main Account: it cannot be given another quota from chat; it always exists and uses the hosting ' +
+    "account's disk quota.",
 };
 
 const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');

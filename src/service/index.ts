@@ -20,7 +20,14 @@ export function createService(deps: ServiceDeps) {
 
 export type PopService = ReturnType<typeof createService>;
 
-export { CONSOLE_ACTOR, systemClock, type Access, type Actor, type ServiceDeps, type ServiceSettings } from './context.ts';
+export {
+  CONSOLE_ACTOR,
+  systemClock,
+  type Access,
+  type Actor,
+  type ServiceDeps,
+  type ServiceSettings,
+} from './context.ts';
 export { describeError, type DomainError, type Result } from './errors.ts';
 export { Secret } from './secret.ts';
 export { cryptoRandom, createArgon2Hasher, MAX_PASSWORD_LENGTH, type Hasher } from './passwords.ts';

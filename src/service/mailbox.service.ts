@@ -1,6 +1,12 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { diskUsedBytes, listDomains, lockHostingAccount, resetCatchallsTo, type HostingAccountRow } from '../db/hosting.repository.ts';
+import {
+  diskUsedBytes,
+  listDomains,
+  lockHostingAccount,
+  resetCatchallsTo,
+  type HostingAccountRow,
+} from '../db/hosting.repository.ts';
 import {
   countMailboxes,
   deleteMailbox,
@@ -102,7 +108,8 @@ export function createMailboxService(deps: ServiceDeps) {
   const isMainName = (domain: ResolvedDomain, name: string) => name === domain.hostingAccount.username;
 
   function checkQuota(hosting: HostingAccountRow, quotaMb: number, input: string) {
-    if (quotaMb > hosting.diskQuotaMb) fail({ code: 'QUOTA_OVER_DISK', value: input, quotaMb, diskMb: hosting.diskQuotaMb });
+    if (quotaMb > hosting.diskQuotaMb)
+      fail({ code: 'QUOTA_OVER_DISK', value: input, quotaMb, diskMb: hosting.diskQuotaMb });
   }
 
   /**
@@ -114,16 +121,39 @@ export function createMailboxService(deps: ServiceDeps) {
     const now = clock.now().getTime();
     const windowStart = new Date(now - (now % 60_000));
     const { actor } = access;
-    const count = await countRateLimitHit(db, `${actor.platform}:${actor.workspaceId}:${actor.userId}`, action, windowStart);
+    const count = await countRateLimitHit(
+      db,
+      `${actor.platform}:${actor.workspaceId}:${actor.userId}`,
+      action,
+      windowStart,
+    );
     if (count > settings.rateLimitPerMinute) {
-      fail({ code: 'RATE_LIMITED', action, limit: settings.rateLimitPerMinute, retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + 60_000 - now) / 1000)) });
+      fail({
+        code: 'RATE_LIMITED',
+        action,
+        limit: settings.rateLimitPerMinute,
+        retryAfterSeconds: Math.max(1, Math.ceil((windowStart.getTime() + 60_000 - now) / 1000)),
+      });
     }
   }
 
   /** Records refusals that are not the user's typing (plan limit, rate limit), collapsed per actor and minute. */
-  async function auditRejection<T>(access: Access, command: string, target: string, hostingAccountId: number | null, result: Result<T>) {
+  async function auditRejection<T>(
+    access: Access,
+    command: string,
+    target: string,
+    hostingAccountId: number | null,
+    result: Result<T>,
+  ) {
     if (!result.ok && (result.error.code === 'PLAN_LIMIT_REACHED' || result.error.code === 'RATE_LIMITED')) {
-      await writeAudit(db, deps, access.actor, access.requestId, { command, target, outcome: 'rejected', detail: result.error.code, hostingAccountId, collapse: 'actor' });
+      await writeAudit(db, deps, access.actor, access.requestId, {
+        command,
+        target,
+        outcome: 'rejected',
+        detail: result.error.code,
+        hostingAccountId,
+        collapse: 'actor',
+      });
     }
     return result;
   }
@@ -209,7 +239,10 @@ export function createMailboxService(deps: ServiceDeps) {
     },
 
     /** Creates a POP account with a generated password; the plan limit holds under any concurrency. */
-    async add(access: Access, spec: AccountSpec & { quotaMb?: number; quotaInput?: string }): Promise<Result<LoginDetails & { quotaMb: number }>> {
+    async add(
+      access: Access,
+      spec: AccountSpec & { quotaMb?: number; quotaInput?: string },
+    ): Promise<Result<LoginDetails & { quotaMb: number }>> {
       let hostingAccountId: number | null = null;
       let address = spec.name;
       const result = await guard(async () => {
@@ -221,7 +254,13 @@ export function createMailboxService(deps: ServiceDeps) {
         const quotaMb = spec.quotaMb ?? hosting.defaultQuotaMb;
         checkQuota(hosting, quotaMb, spec.quotaInput ?? String(quotaMb));
         if (await findMailbox(db, domain.domainId, spec.name)) fail({ code: 'ACCOUNT_EXISTS', address });
-        const planLimit = { code: 'PLAN_LIMIT_REACHED', plan: hosting.planName, limit: hosting.maxPopAccounts, account: hosting.username, domain: domain.domain } as const;
+        const planLimit = {
+          code: 'PLAN_LIMIT_REACHED',
+          plan: hosting.planName,
+          limit: hosting.maxPopAccounts,
+          account: hosting.username,
+          domain: domain.domain,
+        } as const;
         if ((await countMailboxes(db, { hostingAccountId: hosting.id })) >= hosting.maxPopAccounts) fail(planLimit);
         await takeRateLimit(access, 'add');
 
@@ -231,20 +270,43 @@ export function createMailboxService(deps: ServiceDeps) {
           await consumeIn(trx, deps, access.actor, access.pending);
           await lockHostingAccount(trx, hosting.id);
           if ((await countMailboxes(trx, { hostingAccountId: hosting.id })) >= hosting.maxPopAccounts) fail(planLimit);
-          const id = await insertMailbox(trx, { hostingAccountId: hosting.id, domainId: domain.domainId, name: spec.name, passwordHash, quotaMb, at: clock.now() });
+          const id = await insertMailbox(trx, {
+            hostingAccountId: hosting.id,
+            domainId: domain.domainId,
+            name: spec.name,
+            passwordHash,
+            quotaMb,
+            at: clock.now(),
+          });
           if (id === 0) fail({ code: 'ACCOUNT_EXISTS', address });
-          await writeAudit(trx, deps, access.actor, access.requestId, { command: 'add', target: address, outcome: 'ok', detail: `quota ${quotaMb} MB`, hostingAccountId: hosting.id });
+          await writeAudit(trx, deps, access.actor, access.requestId, {
+            command: 'add',
+            target: address,
+            outcome: 'ok',
+            detail: `quota ${quotaMb} MB`,
+            hostingAccountId: hosting.id,
+          });
           return id;
         });
         logChange(access, 'add', address, 'mailbox created');
-        const issued: IssuedPassword = { command: 'add', requestId: access.requestId, address, mailboxId, hash: passwordHash, previous: null };
+        const issued: IssuedPassword = {
+          command: 'add',
+          requestId: access.requestId,
+          address,
+          mailboxId,
+          hash: passwordHash,
+          previous: null,
+        };
         return { address, logins: loginsOf(spec.name, domain.domain), password, pop3: settings.pop3, quotaMb, issued };
       });
       return auditRejection(access, 'add', address, hostingAccountId, result);
     },
 
     /** Sets a new password: generated, or chosen by the requester (checked, never echoed). */
-    async setPassword(access: Access, spec: AccountSpec & { chosen?: Secret }): Promise<Result<LoginDetails & { chosen: boolean }>> {
+    async setPassword(
+      access: Access,
+      spec: AccountSpec & { chosen?: Secret },
+    ): Promise<Result<LoginDetails & { chosen: boolean }>> {
       let hostingAccountId: number | null = null;
       let address = spec.name;
       const result = await guard(async () => {
@@ -261,7 +323,8 @@ export function createMailboxService(deps: ServiceDeps) {
         const passwordHash = await hasher.hash(password);
         const previous = await db.transaction().execute(async (trx) => {
           const locked = await lockChangeable(trx, access, mailbox);
-          if (!(await setMailboxPassword(trx, locked.id, passwordHash, clock.now()))) fail({ code: 'ACCOUNT_NOT_FOUND', address });
+          if (!(await setMailboxPassword(trx, locked.id, passwordHash, clock.now())))
+            fail({ code: 'ACCOUNT_NOT_FOUND', address });
           await writeAudit(trx, deps, access.actor, access.requestId, {
             command: 'passwd',
             target: address,
@@ -272,13 +335,30 @@ export function createMailboxService(deps: ServiceDeps) {
           return { hash: locked.passwordHash, changedAt: locked.passwordChangedAt };
         });
         logChange(access, 'passwd', address, 'password changed');
-        const issued: IssuedPassword = { command: 'passwd', requestId: access.requestId, address, mailboxId: mailbox.id, hash: passwordHash, previous };
-        return { address, logins: loginsOf(mailbox.name, mailbox.domain), password, pop3: settings.pop3, chosen: spec.chosen !== undefined, issued };
+        const issued: IssuedPassword = {
+          command: 'passwd',
+          requestId: access.requestId,
+          address,
+          mailboxId: mailbox.id,
+          hash: passwordHash,
+          previous,
+        };
+        return {
+          address,
+          logins: loginsOf(mailbox.name, mailbox.domain),
+          password,
+          pop3: settings.pop3,
+          chosen: spec.chosen !== undefined,
+          issued,
+        };
       });
       return auditRejection(access, 'passwd', address, hostingAccountId, result);
     },
 
-    async setQuota(access: Access, spec: AccountSpec & { quotaMb: number; quotaInput: string }): Promise<Result<{ address: string; fromMb: number; toMb: number }>> {
+    async setQuota(
+      access: Access,
+      spec: AccountSpec & { quotaMb: number; quotaInput: string },
+    ): Promise<Result<{ address: string; fromMb: number; toMb: number }>> {
       return guard(async () => {
         const { domain, mailbox, address } = await findChangeable(access, spec, 'quota');
         checkQuota(domain.hostingAccount, spec.quotaMb, spec.quotaInput);
@@ -300,7 +380,11 @@ export function createMailboxService(deps: ServiceDeps) {
     },
 
     /** Checks that an account can be changed, without changing it: the question before a confirmation or form. */
-    async checkChangeable(access: Access, spec: AccountSpec, action: 'passwd' | 'delete'): Promise<Result<MailboxView & { id: number }>> {
+    async checkChangeable(
+      access: Access,
+      spec: AccountSpec,
+      action: 'passwd' | 'delete',
+    ): Promise<Result<MailboxView & { id: number }>> {
       return guard(async () => {
         const { mailbox } = await findChangeable(access, spec, action);
         return { ...toView(mailbox), id: mailbox.id };
@@ -311,7 +395,10 @@ export function createMailboxService(deps: ServiceDeps) {
      * Deletes a POP account; catch-alls that pointed at it fall back to the Main Account. With
      * `mailboxId` (a confirmation button), only that very account: one made again since is kept.
      */
-    async remove(access: Access, spec: AccountSpec & { mailboxId?: number }): Promise<Result<{ address: string; catchallsReset: string[] }>> {
+    async remove(
+      access: Access,
+      spec: AccountSpec & { mailboxId?: number },
+    ): Promise<Result<{ address: string; catchallsReset: string[] }>> {
       return guard(async () => {
         const { mailbox, address } = await findChangeable(access, spec, 'delete');
         if (spec.mailboxId !== undefined && spec.mailboxId !== mailbox.id) fail({ code: 'ACCOUNT_NOT_FOUND', address });
@@ -349,10 +436,18 @@ export function createMailboxService(deps: ServiceDeps) {
           done = await deleteMailbox(trx, issued.mailboxId);
         }
         const what = issued.previous ? 'previous password put back' : 'account removed again';
-        await markUndelivered(trx, issued.requestId, issued.command, done ? what : 'changed again meanwhile, left as it is');
+        await markUndelivered(
+          trx,
+          issued.requestId,
+          issued.command,
+          done ? what : 'changed again meanwhile, left as it is',
+        );
         return done;
       });
-      logger.warn({ command: issued.command, target: issued.address, requestId: issued.requestId, undone }, 'password not delivered; change withdrawn');
+      logger.warn(
+        { command: issued.command, target: issued.address, requestId: issued.requestId, undone },
+        'password not delivered; change withdrawn',
+      );
       return undone;
     },
 
@@ -360,7 +455,9 @@ export function createMailboxService(deps: ServiceDeps) {
     async suggestAddresses(access: Access, prefix: string, limit: number): Promise<string[]> {
       const domains = await listDomains(db, access.scope);
       const [name, domainPart] = prefix.toLowerCase().split('@');
-      const ids = domains.filter((d) => domainPart === undefined || d.domain.startsWith(domainPart)).map((d) => d.domainId);
+      const ids = domains
+        .filter((d) => domainPart === undefined || d.domain.startsWith(domainPart))
+        .map((d) => d.domainId);
       return findMailboxAddresses(db, ids, name ?? '', limit);
     },
   };

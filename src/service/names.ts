@@ -9,7 +9,8 @@ export const normalizeDomain = (input: string): string => input.trim().toLowerCa
 
 /** A syntactically valid ASCII domain name (internationalized names go in as punycode). */
 export const isValidDomain = (domain: string): boolean =>
-  domain.length <= 253 && /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(domain);
+  domain.length <= 253 &&
+  /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/.test(domain);
 
 /** Control-panel usernames: a letter, then letters and digits, 32 at most (so never `@` or `+`: they log in bare). */
 export const isValidUsername = (username: string): boolean => /^[a-z][a-z0-9]{0,31}$/.test(username);

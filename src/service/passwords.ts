@@ -36,26 +36,41 @@ export const MIN_PASSWORD_SCORE = 3;
  * The cheap rules come first; the strength estimate (zxcvbn score 0–4, with the account's own
  * words as a dictionary) runs only on a password that passed them, off the event loop.
  */
-export async function checkChosenPassword(password: Secret, context: { name: string; domain: string }, judge: StrengthJudge): Promise<string[]> {
+export async function checkChosenPassword(
+  password: Secret,
+  context: { name: string; domain: string },
+  judge: StrengthJudge,
+): Promise<string[]> {
   const value = password.reveal();
   const lower = value.toLowerCase();
   const reasons: string[] = [];
-  if (value.length < MIN_PASSWORD_LENGTH) reasons.push(`it must have at least ${MIN_PASSWORD_LENGTH} characters (it has ${value.length})`);
+  if (value.length < MIN_PASSWORD_LENGTH)
+    reasons.push(`it must have at least ${MIN_PASSWORD_LENGTH} characters (it has ${value.length})`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
   if (/[\u0000-\u001f\u007f]/.test(value)) reasons.push('it must not contain control characters');
   if (lower.includes(context.name.toLowerCase())) reasons.push('it must not contain the account name');
   const domain = context.domain.toLowerCase();
   const domainLabel = domain.split('.')[0] ?? domain;
-  if (lower.includes(domain) || (domainLabel.length >= 4 && lower.includes(domainLabel))) reasons.push('it must not contain the domain');
+  if (lower.includes(domain) || (domainLabel.length >= 4 && lower.includes(domainLabel)))
+    reasons.push('it must not contain the domain');
   if (reasons.length === 0) {
     const score = await judge.score(password, [context.name, domain, domainLabel]);
     if (score === null) fail({ code: 'STRENGTH_UNAVAILABLE' });
-    if (score < MIN_PASSWORD_SCORE) reasons.push(`it is too easy to guess (strength ${score} of 4; at least ${MIN_PASSWORD_SCORE} needed): use more unrelated words or characters`);
+    if (score < MIN_PASSWORD_SCORE)
+      reasons.push(
+        `it is too easy to guess (strength ${score} of 4; at least ${MIN_PASSWORD_SCORE} needed): use more unrelated ` +
+          `words or characters`,
+      );
   }
   return reasons;
 }
 
 /** Fails with PASSWORD_TOO_LONG or WEAK_PASSWORD when a chosen password breaks a rule. */
-export async function requireStrongPassword(password: Secret, context: { name: string; domain: string }, judge: StrengthJudge): Promise<void> {
+export async function requireStrongPassword(
+  password: Secret,
+  context: { name: string; domain: string },
+  judge: StrengthJudge,
+): Promise<void> {
   requireBoundedPassword(password);
   const reasons = await checkChosenPassword(password, context, judge);
   if (reasons.length > 0) fail({ code: 'WEAK_PASSWORD', reasons });

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, Platform } from '../db/schema.ts';
-import { claimDelivery, consumePendingAction, findPendingAction, insertPendingAction, prunePending, type PendingRow } from '../db/pending.repository.ts';
+import {
+  claimDelivery,
+  consumePendingAction,
+  findPendingAction,
+  insertPendingAction,
+  prunePending,
+  type PendingRow,
+} from '../db/pending.repository.ts';
 import { pruneRateLimits } from '../db/access.repository.ts';
 import { fail, guard, type Result } from './errors.ts';
 import type { Access, Actor, ServiceDeps } from './context.ts';
@@ -23,7 +30,15 @@ export function createPendingService(deps: ServiceDeps) {
       const id = randomBytes(12).toString('base64url');
       const { actor } = access;
       const expiresAt = new Date(clock.now().getTime() + ttlSeconds * 1000);
-      await insertPendingAction(db, { id, kind, platform: actor.platform, workspaceId: actor.workspaceId, actorId: actor.userId, payload, expiresAt });
+      await insertPendingAction(db, {
+        id,
+        kind,
+        platform: actor.platform,
+        workspaceId: actor.workspaceId,
+        actorId: actor.userId,
+        payload,
+        expiresAt,
+      });
       return id;
     },
 
@@ -33,11 +48,14 @@ export function createPendingService(deps: ServiceDeps) {
      */
     async open(actor: Actor, id: string, describe: (payload: unknown) => string): Promise<Result<unknown>> {
       return guard(async () => {
-        const row = /^[A-Za-z0-9_-]{16}$/.test(id) ? await findPendingAction(db, id, actor.platform, actor.workspaceId) : undefined;
+        const row = /^[A-Za-z0-9_-]{16}$/.test(id)
+          ? await findPendingAction(db, id, actor.platform, actor.workspaceId)
+          : undefined;
         if (!row) fail({ code: 'ACTION_UNKNOWN' });
         if (row.actorId !== actor.userId) fail({ code: 'ACTION_NOT_YOURS' });
         if (row.usedAt) failUsed(row, row.usedAt);
-        if (new Date(row.expiresAt).getTime() <= clock.now().getTime()) fail({ code: 'ACTION_EXPIRED', what: describe(row.payload) });
+        if (new Date(row.expiresAt).getTime() <= clock.now().getTime())
+          fail({ code: 'ACTION_EXPIRED', what: describe(row.payload) });
         return row.payload;
       });
     },
@@ -67,7 +85,12 @@ export function createPendingService(deps: ServiceDeps) {
  * Consumes a request's pending action (`Access.pending`) inside a change's transaction: the change and
  * the click's use commit together or not at all. A lost race fails with what the winner did.
  */
-export async function consumeIn(trx: Transaction<DB> | Kysely<DB>, deps: Pick<ServiceDeps, 'clock'>, actor: Actor, pending: Access['pending']): Promise<void> {
+export async function consumeIn(
+  trx: Transaction<DB> | Kysely<DB>,
+  deps: Pick<ServiceDeps, 'clock'>,
+  actor: Actor,
+  pending: Access['pending'],
+): Promise<void> {
   if (!pending) return;
   if (await consumePendingAction(trx, pending.id, actor.userName, pending.outcome, deps.clock.now())) return;
   const row = await findPendingAction(trx, pending.id, actor.platform, actor.workspaceId);
@@ -77,5 +100,10 @@ export async function consumeIn(trx: Transaction<DB> | Kysely<DB>, deps: Pick<Se
 
 /** "Already done: … by … at …", from the used row. */
 function failUsed(row: PendingRow, usedAt: Date): never {
-  return fail({ code: 'ACTION_USED', outcome: row.outcome ?? 'used', by: row.usedBy ?? 'someone', at: new Date(usedAt) });
+  return fail({
+    code: 'ACTION_USED',
+    outcome: row.outcome ?? 'used',
+    by: row.usedBy ?? 'someone',
+    at: new Date(usedAt),
+  });
 }

@@ -78,7 +78,10 @@ export function createPlanService(deps: ServiceDeps) {
           });
           return requestId;
         });
-        logger.info({ command: 'plan', actor: access.actor.userId, target: hostingAccount.username, requestId: access.requestId }, 'sales request recorded');
+        logger.info(
+          { command: 'plan', actor: access.actor.userId, target: hostingAccount.username, requestId: access.requestId },
+          'sales request recorded',
+        );
         return { ...view, requestId: id };
       });
     },
@@ -96,7 +99,11 @@ export function createPlanService(deps: ServiceDeps) {
     },
 
     /** Sets where mail for unknown names of a domain goes; never affects existing accounts. */
-    async setCatchall(access: Access, domainName: string | undefined, setting: CatchallSetting): Promise<Result<CatchallView>> {
+    async setCatchall(
+      access: Access,
+      domainName: string | undefined,
+      setting: CatchallSetting,
+    ): Promise<Result<CatchallView>> {
       return guard(async () => {
         const domain = await resolveDomain(deps, access, domainName);
         let mailboxId: number | null = null;
@@ -119,7 +126,10 @@ export function createPlanService(deps: ServiceDeps) {
             hostingAccountId: domain.hostingAccountId,
           });
         });
-        logger.info({ command: 'catchall', actor: access.actor.userId, target: domain.domain, requestId: access.requestId }, 'catch-all changed');
+        logger.info(
+          { command: 'catchall', actor: access.actor.userId, target: domain.domain, requestId: access.requestId },
+          'catch-all changed',
+        );
         return { domain: domain.domain, mode: setting.mode, account, mainLogin: domain.hostingAccount.username };
       });
     },

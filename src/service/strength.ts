@@ -29,7 +29,9 @@ parentPort.on('message', ({ password, userInputs }) => {
 export function createStrengthJudge(options: { timeoutMs?: number } = {}): StrengthJudge {
   const timeoutMs = options.timeoutMs ?? 8_000;
   const require = createRequire(import.meta.url);
-  const modules = ['@zxcvbn-ts/core', '@zxcvbn-ts/language-common', '@zxcvbn-ts/language-en'].map((m) => require.resolve(m));
+  const modules = ['@zxcvbn-ts/core', '@zxcvbn-ts/language-common', '@zxcvbn-ts/language-en'].map((m) =>
+    require.resolve(m),
+  );
   let worker: Worker | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 

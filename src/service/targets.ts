@@ -1,4 +1,10 @@
-import { findDomain, getHostingAccount, listDomains, type DomainRow, type HostingAccountRow } from '../db/hosting.repository.ts';
+import {
+  findDomain,
+  getHostingAccount,
+  listDomains,
+  type DomainRow,
+  type HostingAccountRow,
+} from '../db/hosting.repository.ts';
 import { fail } from './errors.ts';
 import { ELIDED, normalizeDomain } from './names.ts';
 import { writeAudit, type Access, type ServiceDeps } from './context.ts';
@@ -31,7 +37,13 @@ export async function resolveDomain(deps: Deps, access: Access, domain: string |
     row = matches[0];
     if (!row) {
       if (!access.scope.all && (await findDomain(db, wanted))) {
-        await writeAudit(db, deps, access.actor, access.requestId, { command: 'domain', target: null, outcome: 'denied', detail: 'domain of another hosting account', collapse: 'actor' });
+        await writeAudit(db, deps, access.actor, access.requestId, {
+          command: 'domain',
+          target: null,
+          outcome: 'denied',
+          detail: 'domain of another hosting account',
+          collapse: 'actor',
+        });
       }
       fail({ code: 'UNKNOWN_DOMAIN', value: domain, domains: names });
     }

@@ -3,13 +3,25 @@ export const MB = 1_048_576;
 /** Quota in whole MB; 0 means unlimited (bounded only by the hosting account's disk quota). */
 export type QuotaMb = number;
 
-const UNIT_FACTORS: Record<string, number> = { '': 1, m: 1, mb: 1, mib: 1, g: 1024, gb: 1024, gib: 1024, t: 1024 * 1024, tb: 1024 * 1024 };
+const UNIT_FACTORS: Record<string, number> = {
+  '': 1,
+  m: 1,
+  mb: 1,
+  mib: 1,
+  g: 1024,
+  gb: 1024,
+  gib: 1024,
+  t: 1024 * 1024,
+  tb: 1024 * 1024,
+};
 
 /**
  * Parses `10`, `10MB`, `10 mb`, `10M`, `1.5GB`, `2G`, `0`, `unlimited` into whole MB.
  * Pure; the bound by the hosting account's disk quota is checked by the service.
  */
-export function parseQuota(input: string): { ok: true; mb: QuotaMb } | { ok: false; error: { code: 'INVALID_QUOTA'; value: string; reason: string } } {
+export function parseQuota(
+  input: string,
+): { ok: true; mb: QuotaMb } | { ok: false; error: { code: 'INVALID_QUOTA'; value: string; reason: string } } {
   const value = input.trim();
   const bad = (reason: string) => ({ ok: false as const, error: { code: 'INVALID_QUOTA' as const, value, reason } });
   if (/^unlimited$/i.test(value)) return { ok: true, mb: 0 };

@@ -12,7 +12,9 @@ const BIN = join(import.meta.dirname, '../../bin/popbot.js');
 /** The real `popbot` executable on a fresh embedded data folder. */
 async function popbot(dataDir: string, args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, POPBOT_DATA_DIR: dataDir, ARGON2_MEMORY_KIB: '1024', ARGON2_TIME: '1', ...env } });
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH, POPBOT_DATA_DIR: dataDir, ARGON2_MEMORY_KIB: '1024', ARGON2_TIME: '1', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const error = e as { code: number; stdout: string; stderr: string };
@@ -41,11 +43,15 @@ describe('the popbot command (one-shot form, embedded database)', () => {
   });
 
   it('provisions plans, hosting accounts, domains and bindings', async () => {
-    expect((await popbot(dir, ['plan', 'create', 'Basic', '--accounts', '5', '--disk', '2GB'])).stdout).toContain('Plan "Basic": 5 POP accounts, 2 GB disk, 10 MB default quota');
+    expect((await popbot(dir, ['plan', 'create', 'Basic', '--accounts', '5', '--disk', '2GB'])).stdout).toContain(
+      'Plan "Basic": 5 POP accounts, 2 GB disk, 10 MB default quota',
+    );
     const account = await popbot(dir, ['account', 'create', 'acme', '--plan', 'Basic', '--domain', 'acme.example']);
     expect(account.code).toBe(0);
     expect(account.stdout).toMatch(/Control-panel password \(shown once\): \S+/);
-    expect((await popbot(dir, ['domain', 'add', 'acme', 'acme2.example'])).stdout).toContain('acme2.example added to acme');
+    expect((await popbot(dir, ['domain', 'add', 'acme', 'acme2.example'])).stdout).toContain(
+      'acme2.example added to acme',
+    );
     expect((await popbot(dir, ['bind', 'slack', 'T0123', 'acme'])).stdout).toContain('slack T0123 is bound to acme');
     expect((await popbot(dir, ['bindings'])).stdout).toContain('slack T0123 → acme');
     expect((await popbot(dir, ['pop', 'grant', 'slack:T0123/U0456', 'admin'])).stdout).toContain('is now admin');
@@ -55,15 +61,27 @@ describe('the popbot command (one-shot form, embedded database)', () => {
   });
 
   it('refuses bad configuration, naming the variable and never printing a password or token', async () => {
-    const bad = await popbot(dir, ['pop', 'list'], { PORT: 'eighty', DATABASE_URL: 'mysql://admin:hunter2@db.example/x', DISCORD_TOKEN: 'discord-s3cr3t', DISCORD_APPLICATION_ID: 'app-one' });
+    const bad = await popbot(dir, ['pop', 'list'], {
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://admin:hunter2@db.example/x',
+      DISCORD_TOKEN: 'discord-s3cr3t',
+      DISCORD_APPLICATION_ID: 'app-one',
+    });
     expect(bad.code).toBe(78);
     expect(bad.stderr).toContain('PORT');
-    expect(bad.stderr).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL (got "mysql://admin:***@db.example/x")');
+    expect(bad.stderr).toContain(
+      'DATABASE_URL: must be a postgres:// or postgresql:// URL (got "mysql://admin:***@db.example/x")',
+    );
     expect(bad.stderr).toContain('DISCORD_APPLICATION_ID: must be the numeric application id');
-    const token = await popbot(dir, ['pop', 'list'], { SLACK_BOT_TOKEN: 'xoxp-user-token-s3cr3t', SLACK_SIGNING_SECRET: 'sign-s3cr3t' });
+    const token = await popbot(dir, ['pop', 'list'], {
+      SLACK_BOT_TOKEN: 'xoxp-user-token-s3cr3t',
+      SLACK_SIGNING_SECRET: 'sign-s3cr3t',
+    });
     expect(token.code).toBe(78);
     expect(token.stderr).toContain('SLACK_BOT_TOKEN: must be a bot token');
-    const unreachable = await popbot(dir, ['pop', 'list'], { DATABASE_URL: 'postgres://admin:hunter2@127.0.0.1:1/popbot' });
+    const unreachable = await popbot(dir, ['pop', 'list'], {
+      DATABASE_URL: 'postgres://admin:hunter2@127.0.0.1:1/popbot',
+    });
     expect(unreachable.code).toBe(1);
     expect(unreachable.stderr).toContain('database unreachable at 127.0.0.1:1: connection refused');
     for (const output of [bad, token, unreachable]) expect(output.stderr + output.stdout).not.toMatch(/hunter2|s3cr3t/);
@@ -79,13 +97,17 @@ describe('the popbot command (one-shot form, embedded database)', () => {
       await expect.poll(() => out, { timeout: 60_000 }).toContain('Type a command');
       const second = await popbot(data, ['pop', 'add', 'bob']);
       expect(second.code).toBe(1);
-      expect(second.stderr).toContain(`the embedded database in ${data} is in use by another popbot process (pid ${holder.pid})`);
+      expect(second.stderr).toContain(
+        `the embedded database in ${data} is in use by another popbot process (pid ${holder.pid})`,
+      );
       holder.stdin.end('add alice\n');
       await new Promise((resolve) => holder.on('exit', resolve));
       expect(out).toContain('Created alice@example.com');
       // Released: the next process opens it and sees what the first one wrote.
       expect((await popbot(data, ['pop', 'list'])).stdout).toContain('alice@example.com');
-      const modes = readdirSync(data, { recursive: true }).map((f) => [String(f), statSync(join(data, String(f))).mode & 0o777] as const);
+      const modes = readdirSync(data, { recursive: true }).map(
+        (f) => [String(f), statSync(join(data, String(f))).mode & 0o777] as const,
+      );
       expect(statSync(data).mode & 0o777).toBe(0o700);
       expect(modes.length).toBeGreaterThan(50);
       expect(modes.filter(([, mode]) => mode & 0o077)).toEqual([]);
@@ -98,8 +120,11 @@ describe('the popbot command (one-shot form, embedded database)', () => {
     const work = mkdtempSync(join(tmpdir(), 'popbot-env-'));
     writeFileSync(join(work, '.env'), `POPBOT_DATA_DIR=${join(work, 'from-env-file')}\nPORT=not-a-port\n`);
     const fromFile = await new Promise<{ code: number; stderr: string }>((resolve) =>
-      execFile(process.execPath, [BIN, 'pop', 'list'], { cwd: work, env: { PATH: process.env.PATH, PORT: '0' } }, (error, _stdout, stderr) =>
-        resolve({ code: error ? Number(error.code) : 0, stderr }),
+      execFile(
+        process.execPath,
+        [BIN, 'pop', 'list'],
+        { cwd: work, env: { PATH: process.env.PATH, PORT: '0' } },
+        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
       ),
     );
     expect(fromFile.code).toBe(0);
@@ -107,10 +132,21 @@ describe('the popbot command (one-shot form, embedded database)', () => {
   });
 
   it('serves /healthz on the public port and /metrics only on its loopback listener, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve'], { env: { PATH: process.env.PATH, POPBOT_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', METRICS_PORT: '0', LOG_LEVEL: 'info' } });
+    const child = spawn(process.execPath, [BIN, 'serve'], {
+      env: {
+        PATH: process.env.PATH,
+        POPBOT_DATA_DIR: dir,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        METRICS_PORT: '0',
+        LOG_LEVEL: 'info',
+      },
+    });
     let log = '';
     child.stderr.on('data', (d) => (log += d));
-    await expect.poll(() => /"port":([1-9]\d*),"host":"127.0.0.1","msg":"metrics listening/.test(log), { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(() => /"port":([1-9]\d*),"host":"127.0.0.1","msg":"metrics listening/.test(log), { timeout: 60_000 })
+      .toBe(true);
     const port = Number(/"port":(\d+),"slack"/.exec(log)![1]);
     const metricsPort = Number(/"port":(\d+),"host"/.exec(log)![1]);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -135,8 +171,17 @@ describe('the popbot command (one-shot form, embedded database)', () => {
       const secret = 'sigterm-secret';
       const child = spawn(process.execPath, [BIN, 'serve'], {
         env: {
-          PATH: process.env.PATH, POPBOT_DATA_DIR: data, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ARGON2_MEMORY_KIB: '1024', ARGON2_TIME: '1',
-          SLACK_BOT_TOKEN: 'xoxb-sig', SLACK_SIGNING_SECRET: secret, SLACK_API_URL: `${fake.url}/api`, SLACK_AUDIT_CHANNEL: 'C_AUDIT',
+          PATH: process.env.PATH,
+          POPBOT_DATA_DIR: data,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'info',
+          ARGON2_MEMORY_KIB: '1024',
+          ARGON2_TIME: '1',
+          SLACK_BOT_TOKEN: 'xoxb-sig',
+          SLACK_SIGNING_SECRET: secret,
+          SLACK_API_URL: `${fake.url}/api`,
+          SLACK_AUDIT_CHANNEL: 'C_AUDIT',
         },
       });
       let log = '';
@@ -147,13 +192,23 @@ describe('the popbot command (one-shot form, embedded database)', () => {
       const acks = await Promise.all(
         Array.from({ length: 10 }, async (_, i) => {
           const body = new URLSearchParams({
-            team_id: 'T0SIG', user_id: 'U0SIG', user_name: 'sig', command: '/pop', text: `add sig${i}`, channel_id: 'C1',
-            response_url: fake.responseUrl(`slow-${i}`), trigger_id: `trigger-sig-${i}`,
+            team_id: 'T0SIG',
+            user_id: 'U0SIG',
+            user_name: 'sig',
+            command: '/pop',
+            text: `add sig${i}`,
+            channel_id: 'C1',
+            response_url: fake.responseUrl(`slow-${i}`),
+            trigger_id: `trigger-sig-${i}`,
           }).toString();
           const timestamp = Math.floor(Date.now() / 1000);
           const response = await fetch(`http://127.0.0.1:${port}/slack/events`, {
             method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(secret, timestamp, body) },
+            headers: {
+              'content-type': 'application/x-www-form-urlencoded',
+              'x-slack-request-timestamp': String(timestamp),
+              'x-slack-signature': slackSignature(secret, timestamp, body),
+            },
             body,
           });
           return response.status;
@@ -163,7 +218,8 @@ describe('the popbot command (one-shot form, embedded database)', () => {
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
-      for (let i = 0; i < 10; i++) expect(JSON.stringify(fake.responsesTo(`slow-${i}`)), log).toContain(`Created sig${i}@`);
+      for (let i = 0; i < 10; i++)
+        expect(JSON.stringify(fake.responsesTo(`slow-${i}`)), log).toContain(`Created sig${i}@`);
       const announced = fake.apiCalls('chat.postMessage').map((c) => decodeURIComponent(c.body));
       for (let i = 0; i < 10; i++) expect(announced.some((b) => b.includes(`created sig${i}@`))).toBe(true);
     } finally {

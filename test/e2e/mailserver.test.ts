@@ -43,7 +43,8 @@ async function within(ms: number, check: () => Promise<boolean>): Promise<number
   }
   return (await check()) ? performance.now() - start : null;
 }
-const delivered = (user: string, password: string, count: number) => within(10_000, async () => ((await pop3List(POP3, user, password)) ?? []).length >= count);
+const delivered = (user: string, password: string, count: number) =>
+  within(10_000, async () => ((await pop3List(POP3, user, password)) ?? []).length >= count);
 
 describe('mail server tools', () => {
   it.runIf(process.env.CI === 'true')('are installed in CI', () => {
@@ -55,7 +56,14 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
   beforeAll(async () => {
     database = await openTestDatabase();
     core = makeCore(database.db, { hasher: createArgon2Hasher({ memoryKiB: 19456, time: 2 }) });
-    await makeHostingAccount(core.service, { username: MAIN.login, password: MAIN.password, domains: ['shop.example'], maxPopAccounts: 20, diskQuotaMb: 4, defaultQuotaMb: 1 });
+    await makeHostingAccount(core.service, {
+      username: MAIN.login,
+      password: MAIN.password,
+      domains: ['shop.example'],
+      maxPopAccounts: 20,
+      diskQuotaMb: 4,
+      defaultQuotaMb: 1,
+    });
     dir = mkdtempSync(join(tmpdir(), 'popbot-mail-'));
     await run('bash', [SCRIPT, 'start', dir, database.url!], { env: { ...process.env, ...PORTS } });
   }, 120_000);
@@ -103,7 +111,9 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
     expect(await pop3Retrieve(POP3, 'ann@shop.example', ann, 1)).toContain('for ann');
 
     // catchall main (the default): unknown names reach the Main Account.
-    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'nobody@shop.example', body: 'for main' })).data).toBe(250);
+    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'nobody@shop.example', body: 'for main' })).data).toBe(
+      250,
+    );
     expect(await delivered(MAIN.login, MAIN.password, mainBefore + 1)).not.toBeNull();
     expect(await pop3Retrieve(POP3, MAIN.login, MAIN.password, mainBefore + 1)).toContain('for main');
 
@@ -111,24 +121,41 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
     await pop('catchall fail');
     const refused = await sendMail(SMTP, { from: 'x@sender.test', to: 'nobody@shop.example', body: 'bounce me' });
     expect(refused.rcpt).toBe(550);
-    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'ann@shop.example', body: 'ann in fail mode' })).data).toBe(250);
+    expect(
+      (await sendMail(SMTP, { from: 'x@sender.test', to: 'ann@shop.example', body: 'ann in fail mode' })).data,
+    ).toBe(250);
     expect(await delivered('ann@shop.example', ann, 2)).not.toBeNull();
 
     // catchall bob: unknown names go to bob; ann still gets her own.
     await pop('catchall bob');
-    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'stranger@shop.example', body: 'for bob via catch-all' })).data).toBe(250);
+    expect(
+      (await sendMail(SMTP, { from: 'x@sender.test', to: 'stranger@shop.example', body: 'for bob via catch-all' }))
+        .data,
+    ).toBe(250);
     expect(await delivered('bob@shop.example', bob, 1)).not.toBeNull();
     expect(await pop3Retrieve(POP3, 'bob@shop.example', bob, 1)).toContain('for bob via catch-all');
-    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'ann@shop.example', body: 'ann in account mode' })).data).toBe(250);
+    expect(
+      (await sendMail(SMTP, { from: 'x@sender.test', to: 'ann@shop.example', body: 'ann in account mode' })).data,
+    ).toBe(250);
     expect(await delivered('ann@shop.example', ann, 3)).not.toBeNull();
 
     // catchall blackhole: accepted, then nowhere; ann still gets her own.
     await pop('catchall blackhole');
-    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'void@shop.example', body: 'into the void' })).data).toBe(250);
-    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'ann@shop.example', body: 'ann in blackhole mode' })).data).toBe(250);
+    expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'void@shop.example', body: 'into the void' })).data).toBe(
+      250,
+    );
+    expect(
+      (await sendMail(SMTP, { from: 'x@sender.test', to: 'ann@shop.example', body: 'ann in blackhole mode' })).data,
+    ).toBe(250);
     expect(await delivered('ann@shop.example', ann, 4)).not.toBeNull();
-    expect(await within(5000, async () => readFileSync(join(dir, 'postfix.log'), 'utf8').includes('orig_to=<void@shop.example>'))).not.toBeNull();
-    expect(readFileSync(join(dir, 'postfix.log'), 'utf8')).toMatch(/to=<discard@blackhole\.popbot\.invalid>, orig_to=<void@shop\.example>.*status=sent/);
+    expect(
+      await within(5000, async () =>
+        readFileSync(join(dir, 'postfix.log'), 'utf8').includes('orig_to=<void@shop.example>'),
+      ),
+    ).not.toBeNull();
+    expect(readFileSync(join(dir, 'postfix.log'), 'utf8')).toMatch(
+      /to=<discard@blackhole\.popbot\.invalid>, orig_to=<void@shop\.example>.*status=sent/,
+    );
     expect(await count('bob@shop.example', bob)).toBe(1);
     expect(await count(MAIN.login, MAIN.password)).toBe(mainBefore + 1);
 
@@ -145,7 +172,17 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
     expect(over.replies.join('\n')).toContain('5.2.2');
     expect(await pop3List(POP3, 'tiny@shop.example', password)).toHaveLength(1);
 
-    const usage = await within(5000, async () => (await database.db.selectFrom('mailbox_usage').select('bytes').where('username', '=', 'tiny@shop.example').executeTakeFirst())?.bytes! > 200_000);
+    const usage = await within(
+      5000,
+      async () =>
+        ((
+          await database.db
+            .selectFrom('mailbox_usage')
+            .select('bytes')
+            .where('username', '=', 'tiny@shop.example')
+            .executeTakeFirst()
+        )?.bytes ?? 0) > 200_000,
+    );
     expect(usage).not.toBeNull();
     const info = renderReply(await pop('info tiny'));
     expect(info).toMatch(/Used:\s+0\.2 MB in 1 message\b/);
@@ -162,7 +199,11 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
     const disk = 4 * 1_048_576;
     let sent = 0;
     for (let i = 0; i < 10; i++) {
-      const result = await sendMail(SMTP, { from: 'x@sender.test', to: 'vast@shop.example', body: `${i}`.repeat(700_000) });
+      const result = await sendMail(SMTP, {
+        from: 'x@sender.test',
+        to: 'vast@shop.example',
+        body: `${i}`.repeat(700_000),
+      });
       if (result.rcpt !== 250) {
         expect(result.rcpt).toBe(552);
         break;
@@ -177,6 +218,9 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
     const total = await used();
     expect(total).toBeLessThanOrEqual(disk);
     expect(total + 700_000).toBeGreaterThan(disk);
-    console.log(`unlimited account: ${sent} messages of 0.7 MB accepted, hosting account at ${(total / 1_048_576).toFixed(2)} MB of 4 MB`);
+    console.log(
+      `unlimited account: ${sent} messages of 0.7 MB accepted, hosting account at ${(total / 1_048_576).toFixed(2)} ` +
+        `MB of 4 MB`,
+    );
   });
 });

@@ -27,10 +27,21 @@ beforeAll(async () => {
   wss.on('connection', (ws) => {
     socket.current = ws;
     ws.on('message', (data) => socket.frames.push(JSON.parse(String(data)) as Record<string, unknown>));
-    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'local', approximate_connection_time: 3600 }, connection_info: { app_id: 'A_POP' } }));
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: 1,
+        debug_info: { host: 'local', approximate_connection_time: 3600 },
+        connection_info: { app_id: 'A_POP' },
+      }),
+    );
   });
   fake.socketMode.url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/link`;
-  adapter = await createSlackAdapter({ dispatcher: core.dispatcher, logger: core.logger, settings: { botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: `${fake.url}/api` } });
+  adapter = await createSlackAdapter({
+    dispatcher: core.dispatcher,
+    logger: core.logger,
+    settings: { botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: `${fake.url}/api` },
+  });
   await adapter.start();
 });
 afterAll(async () => {
@@ -49,8 +60,18 @@ describe('Slack Socket Mode (SLACK_APP_TOKEN)', () => {
         type: 'slash_commands',
         accepts_response_payload: true,
         payload: {
-          token: 'legacy', team_id: 'T0SOCK', team_domain: 'sock', channel_id: 'C1', channel_name: 'general', user_id: 'U0SOCK', user_name: 'sock',
-          command: '/pop', text: 'add scott 10MB', api_app_id: 'A_POP', response_url: fake.responseUrl('sock-1'), trigger_id: 'trigger-sock',
+          token: 'legacy',
+          team_id: 'T0SOCK',
+          team_domain: 'sock',
+          channel_id: 'C1',
+          channel_name: 'general',
+          user_id: 'U0SOCK',
+          user_name: 'sock',
+          command: '/pop',
+          text: 'add scott 10MB',
+          api_app_id: 'A_POP',
+          response_url: fake.responseUrl('sock-1'),
+          trigger_id: 'trigger-sock',
         },
       }),
     );

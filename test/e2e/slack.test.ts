@@ -33,7 +33,13 @@ beforeAll(async () => {
   const adapter = await createSlackAdapter({
     dispatcher: core.dispatcher,
     logger: core.logger,
-    settings: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: `${fake.url}/api`, auditChannel: 'C_AUDIT', salesChannel: 'C_SALES' },
+    settings: {
+      botToken: 'xoxb-test',
+      signingSecret: SECRET,
+      apiUrl: `${fake.url}/api`,
+      auditChannel: 'C_AUDIT',
+      salesChannel: 'C_SALES',
+    },
   });
   server = createHttpServer({ isHealthy: async () => true, maxConnections: 512, handlers: [adapter.httpHandler] });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,7 +56,11 @@ async function post(body: string, contentType: string, options: { timestamp?: nu
   const started = performance.now();
   const response = await fetch(`${base}/slack/events`, {
     method: 'POST',
-    headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(options.secret ?? SECRET, timestamp, body) },
+    headers: {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(options.secret ?? SECRET, timestamp, body),
+    },
     body,
   });
   return { status: response.status, text: await response.text(), ms: performance.now() - started };
@@ -60,9 +70,18 @@ async function post(body: string, contentType: string, options: { timestamp?: nu
 async function slash(text: string, actor = ADMIN, options: { timestamp?: number; secret?: string } = {}) {
   const id = `r${++seq}`;
   const body = new URLSearchParams({
-    token: 'legacy', team_id: actor.workspaceId, team_domain: 'acme', channel_id: 'C_GENERAL', channel_name: 'general',
-    user_id: actor.userId, user_name: actor.userName, command: '/pop', text, api_app_id: 'A_POP',
-    response_url: fake.responseUrl(id), trigger_id: `trigger-${id}`,
+    token: 'legacy',
+    team_id: actor.workspaceId,
+    team_domain: 'acme',
+    channel_id: 'C_GENERAL',
+    channel_name: 'general',
+    user_id: actor.userId,
+    user_name: actor.userName,
+    command: '/pop',
+    text,
+    api_app_id: 'A_POP',
+    response_url: fake.responseUrl(id),
+    trigger_id: `trigger-${id}`,
   }).toString();
   const ack = await post(body, 'application/x-www-form-urlencoded', options);
   return { ack, id };
@@ -72,12 +91,19 @@ async function command(text: string, actor = ADMIN) {
   const { ack, id } = await slash(text, actor);
   expect(ack.status).toBe(200);
   const [reply] = await fake.waitForResponses(id);
-  return { reply: reply as { response_type: string; text: string; blocks: unknown[]; replace_original?: boolean }, id, all: JSON.stringify(reply) };
+  return {
+    reply: reply as { response_type: string; text: string; blocks: unknown[]; replace_original?: boolean },
+    id,
+    all: JSON.stringify(reply),
+  };
 }
 
 /** A signed interaction (button click, modal submission), form-encoded as Slack sends it. */
 async function interact(payload: Record<string, unknown>) {
-  return post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+  return post(
+    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    'application/x-www-form-urlencoded',
+  );
 }
 
 function click(actionId: string, value: string, actor: typeof ADMIN, responseId: string) {
@@ -85,21 +111,48 @@ function click(actionId: string, value: string, actor: typeof ADMIN, responseId:
     type: 'block_actions',
     team: { id: actor.workspaceId, domain: 'acme' },
     user: { id: actor.userId, username: actor.userName, name: actor.userName, team_id: actor.workspaceId },
-    api_app_id: 'A_POP', token: 'legacy', trigger_id: `trigger-click-${responseId}-${++seq}`,
+    api_app_id: 'A_POP',
+    token: 'legacy',
+    trigger_id: `trigger-click-${responseId}-${++seq}`,
     response_url: fake.responseUrl(responseId),
     container: { type: 'message', message_ts: '1.1', channel_id: 'C_GENERAL', is_ephemeral: true },
     channel: { id: 'C_GENERAL', name: 'general' },
-    actions: [{ type: 'button', action_id: `popbot:${actionId}`, block_id: 'b1', value, text: { type: 'plain_text', text: 'x' }, action_ts: '1.2' }],
+    actions: [
+      {
+        type: 'button',
+        action_id: `popbot:${actionId}`,
+        block_id: 'b1',
+        value,
+        text: { type: 'plain_text', text: 'x' },
+        action_ts: '1.2',
+      },
+    ],
   });
 }
 
-function submit(view: { callback_id: string; private_metadata: string }, values: Record<string, Record<string, unknown>>, actor = ADMIN) {
+function submit(
+  view: { callback_id: string; private_metadata: string },
+  values: Record<string, Record<string, unknown>>,
+  actor = ADMIN,
+) {
   return interact({
     type: 'view_submission',
     team: { id: actor.workspaceId, domain: 'acme' },
     user: { id: actor.userId, username: actor.userName, name: actor.userName, team_id: actor.workspaceId },
-    api_app_id: 'A_POP', token: 'legacy', trigger_id: `trigger-view-${++seq}`,
-    view: { id: 'V1', type: 'modal', callback_id: view.callback_id, private_metadata: view.private_metadata, state: { values }, hash: 'h', team_id: actor.workspaceId, app_id: 'A_POP', bot_id: 'B_BOT' },
+    api_app_id: 'A_POP',
+    token: 'legacy',
+    trigger_id: `trigger-view-${++seq}`,
+    view: {
+      id: 'V1',
+      type: 'modal',
+      callback_id: view.callback_id,
+      private_metadata: view.private_metadata,
+      state: { values },
+      hash: 'h',
+      team_id: actor.workspaceId,
+      app_id: 'A_POP',
+      bot_id: 'B_BOT',
+    },
   });
 }
 
@@ -108,11 +161,22 @@ function lastOpenedView() {
   const call = fake.apiCalls('views.open').at(-1)!;
   const params = new URLSearchParams(call.body);
   const raw = params.get('view') ?? JSON.parse(call.body).view;
-  return (typeof raw === 'string' ? JSON.parse(raw) : raw) as { callback_id: string; private_metadata: string; blocks: { element: { type: string } }[] };
+  return (typeof raw === 'string' ? JSON.parse(raw) : raw) as {
+    callback_id: string;
+    private_metadata: string;
+    blocks: { element: { type: string } }[];
+  };
 }
 
 const buttons = (reply: { blocks: unknown[] }) =>
-  (reply.blocks as { type: string; elements?: { action_id: string; value: string; style?: string; confirm?: { style?: string } }[] }[]).filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+  (
+    reply.blocks as {
+      type: string;
+      elements?: { action_id: string; value: string; style?: string; confirm?: { style?: string } }[];
+    }[]
+  )
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements ?? []);
 const passwordOf = (reply: unknown) => /\*Password\*\\n`([^`]+)`/.exec(JSON.stringify(reply))?.[1];
 
 describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
@@ -177,7 +241,7 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     expect(await dumpTables(database.db)).toBe(before);
   });
 
-  it('delete: the button names a pending action; another person\'s click is refused, the requester\'s deletes once', async () => {
+  it("delete: the button names a pending action; another person's click is refused, the requester's deletes once", async () => {
     await command('add doomed');
     const { reply, id } = await command('delete doomed');
     const del = buttons(reply).find((b) => b.action_id === 'popbot:confirm-delete')!;
@@ -187,7 +251,9 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     expect((await click('confirm-delete', del.value, VIEWER, `${id}-viewer`)).status).toBe(200);
     const [refused] = await fake.waitForResponses(`${id}-viewer`);
     expect(JSON.stringify(refused)).toContain('Only the person who asked can use this button');
-    expect(await database.db.selectFrom('mailboxes').select('id').where('name', '=', 'doomed').execute()).toHaveLength(1);
+    expect(await database.db.selectFrom('mailboxes').select('id').where('name', '=', 'doomed').execute()).toHaveLength(
+      1,
+    );
 
     expect((await click('confirm-delete', del.value, ADMIN, `${id}-admin`)).status).toBe(200);
     const [done] = await fake.waitForResponses(`${id}-admin`);
@@ -205,23 +271,49 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     const view = lastOpenedView();
     expect(view.callback_id).toBe('popbot_own_password');
 
-    const hashBefore = (await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', 'mod').executeTakeFirstOrThrow()).password_hash;
+    const hashBefore = (
+      await database.db
+        .selectFrom('mailboxes')
+        .select('password_hash')
+        .where('name', '=', 'mod')
+        .executeTakeFirstOrThrow()
+    ).password_hash;
     const weak = await submit(view, { password: { value: { type: 'plain_text_input', value: 'password123' } } }, ADMIN);
     expect(weak.status).toBe(200);
     const errors = JSON.parse(weak.text);
     expect(errors.response_action).toBe('errors');
     expect(errors.errors.password).toContain('too easy to guess');
     expect(weak.text).not.toContain('password123');
-    expect((await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', 'mod').executeTakeFirstOrThrow()).password_hash).toBe(hashBefore);
+    expect(
+      (
+        await database.db
+          .selectFrom('mailboxes')
+          .select('password_hash')
+          .where('name', '=', 'mod')
+          .executeTakeFirstOrThrow()
+      ).password_hash,
+    ).toBe(hashBefore);
 
-    const strong = await submit(view, { password: { value: { type: 'plain_text_input', value: 'violet-kettle-marsh-harbor' } } }, ADMIN);
+    const strong = await submit(
+      view,
+      { password: { value: { type: 'plain_text_input', value: 'violet-kettle-marsh-harbor' } } },
+      ADMIN,
+    );
     expect(strong.status).toBe(200);
     expect(strong.text).toBe('');
     const [confirmation] = await fake.waitForResponses(`${id}-own`);
     expect(confirmation).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(confirmation)).toContain('Your password is set');
     expect(JSON.stringify(confirmation)).not.toContain('violet-kettle-marsh-harbor');
-    expect((await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', 'mod').executeTakeFirstOrThrow()).password_hash).not.toBe(hashBefore);
+    expect(
+      (
+        await database.db
+          .selectFrom('mailboxes')
+          .select('password_hash')
+          .where('name', '=', 'mod')
+          .executeTakeFirstOrThrow()
+      ).password_hash,
+    ).not.toBe(hashBefore);
   });
 
   it('the plan-limit reply offers "Request more POP accounts", which records a sales request and tells sales', async () => {
@@ -236,9 +328,13 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     await click('request-more', more.value, boss, `${id}-more`);
     const [sent] = await fake.waitForResponses(`${id}-more`);
     expect(JSON.stringify(sent)).toContain('Request sent to sales');
-    expect(await database.db.selectFrom('sales_requests').selectAll().where('workspace_id', '=', 'T_SMALL').execute()).toHaveLength(1);
+    expect(
+      await database.db.selectFrom('sales_requests').selectAll().where('workspace_id', '=', 'T_SMALL').execute(),
+    ).toHaveLength(1);
     const decoded = () => fake.apiCalls('chat.postMessage').map((c) => decodeURIComponent(c.body.replace(/\+/g, ' ')));
-    await expect.poll(() => decoded().some((b) => b.includes('C_SALES') && b.includes('asks for more POP accounts for small'))).toBe(true);
+    await expect
+      .poll(() => decoded().some((b) => b.includes('C_SALES') && b.includes('asks for more POP accounts for small')))
+      .toBe(true);
   });
 
   it('/pop passwd with no name opens a picker of the accounts the user may manage', async () => {
@@ -247,10 +343,32 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     await expect.poll(() => lastOpenedView()?.callback_id).toBe('popbot_passwd_picker');
     const view = lastOpenedView();
     expect(view.blocks[0]!.element.type).toBe('external_select');
-    const options = await interact({ type: 'block_suggestion', action_id: 'popbot_account', block_id: 'account', value: 'mo', team: { id: 'T_ACME' }, user: { id: OPERATOR.userId, name: OPERATOR.userName, team_id: 'T_ACME' }, api_app_id: 'A_POP', token: 'legacy', container: { type: 'view', view_id: 'V1' }, view: { id: 'V1' } });
+    const options = await interact({
+      type: 'block_suggestion',
+      action_id: 'popbot_account',
+      block_id: 'account',
+      value: 'mo',
+      team: { id: 'T_ACME' },
+      user: { id: OPERATOR.userId, name: OPERATOR.userName, team_id: 'T_ACME' },
+      api_app_id: 'A_POP',
+      token: 'legacy',
+      container: { type: 'view', view_id: 'V1' },
+      view: { id: 'V1' },
+    });
     expect(options.status).toBe(200);
     expect(JSON.parse(options.text).options.map((o: { value: string }) => o.value)).toEqual(['mod@acme.example']);
-    const chosen = await submit(view, { account: { popbot_account: { type: 'external_select', selected_option: { text: { type: 'plain_text', text: 'mod@acme.example' }, value: 'mod@acme.example' } } } }, OPERATOR);
+    const chosen = await submit(
+      view,
+      {
+        account: {
+          popbot_account: {
+            type: 'external_select',
+            selected_option: { text: { type: 'plain_text', text: 'mod@acme.example' }, value: 'mod@acme.example' },
+          },
+        },
+      },
+      OPERATOR,
+    );
     expect(chosen.status).toBe(200);
     const [delivered] = await fake.waitForResponses(id);
     expect(delivered).toMatchObject({ response_type: 'ephemeral' });
@@ -262,13 +380,25 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     const { id } = await slash('passwd', OPERATOR);
     await expect.poll(() => lastOpenedView()?.private_metadata.includes(fake.responseUrl(id))).toBe(true);
     const view = lastOpenedView();
-    const picked = { account: { popbot_account: { type: 'external_select', selected_option: { text: { type: 'plain_text', text: 'picked@acme.example' }, value: 'picked@acme.example' } } } };
+    const picked = {
+      account: {
+        popbot_account: {
+          type: 'external_select',
+          selected_option: { text: { type: 'plain_text', text: 'picked@acme.example' }, value: 'picked@acme.example' },
+        },
+      },
+    };
     const [first, second] = await Promise.all([submit(view, picked, OPERATOR), submit(view, picked, OPERATOR)]);
     const answers = [first.text, second.text];
     expect(answers.filter((a) => a === '')).toHaveLength(1);
     expect(answers.find((a) => a !== '')).toContain('Already done: set a new password for picked@acme.example by otto');
     await fake.waitForResponses(id);
-    const passwd = await database.db.selectFrom('audit_entries').select('outcome').where('target', '=', 'picked@acme.example').where('command', '=', 'passwd').execute();
+    const passwd = await database.db
+      .selectFrom('audit_entries')
+      .select('outcome')
+      .where('target', '=', 'picked@acme.example')
+      .where('command', '=', 'passwd')
+      .execute();
     expect(passwd).toEqual([{ outcome: 'ok' }]);
   });
 
@@ -283,18 +413,24 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     const stranger = slackActor({ workspaceId: 'T_NOPE', userId: 'U_X', userName: 'x' });
     const { reply } = await command('list', stranger);
     expect(JSON.stringify(reply)).toContain('is not linked to any hosting account');
-    expect(await database.db.selectFrom('audit_entries').selectAll().where('workspace_id', '=', 'T_NOPE').execute()).toHaveLength(1);
+    expect(
+      await database.db.selectFrom('audit_entries').selectAll().where('workspace_id', '=', 'T_NOPE').execute(),
+    ).toHaveLength(1);
   });
 
   it('100 signed commands at once: every one acked within 3 s, every one answered', async () => {
-    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => slash(i % 2 ? `info scott` : `add burst${i}`, OPERATOR)));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => slash(i % 2 ? `info scott` : `add burst${i}`, OPERATOR)),
+    );
     for (const { ack } of results) {
       expect(ack.status).toBe(200);
       expect(ack.ms).toBeLessThan(3000);
     }
     const replies = await Promise.all(results.map(({ id }) => fake.waitForResponses(id, 1, 30_000)));
     expect(replies.every(([r]) => (r as { response_type: string }).response_type === 'ephemeral')).toBe(true);
-    expect(await database.db.selectFrom('mailboxes').select('id').where('name', 'like', 'burst%').execute()).toHaveLength(50);
+    expect(
+      await database.db.selectFrom('mailboxes').select('id').where('name', 'like', 'burst%').execute(),
+    ).toHaveLength(50);
   });
 });
 
@@ -325,58 +461,129 @@ describe('Slack: secrets stay private (SPEC §4)', () => {
 });
 
 describe('Slack: exactly once, and no password left in force that nobody received (SPEC §12, §4)', () => {
-  const auditOf = (target: string) => database.db.selectFrom('audit_entries').selectAll().where('target', '=', target).orderBy('id').execute();
-  const hashOf = async (name: string) => (await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', name).executeTakeFirst())?.password_hash;
+  const auditOf = (target: string) =>
+    database.db.selectFrom('audit_entries').selectAll().where('target', '=', target).orderBy('id').execute();
+  const hashOf = async (name: string) =>
+    (await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', name).executeTakeFirst())
+      ?.password_hash;
 
   it('point 1: a double click on Delete deletes once, audits once, and the second click says what happened', async () => {
     await command('add twice');
     const { reply, id } = await command('delete twice');
     const del = buttons(reply).find((b) => b.action_id === 'popbot:confirm-delete')!;
-    await Promise.all([click('confirm-delete', del.value, ADMIN, `${id}-a`), click('confirm-delete', del.value, ADMIN, `${id}-b`)]);
-    const answers = [JSON.stringify(await fake.waitForResponses(`${id}-a`)), JSON.stringify(await fake.waitForResponses(`${id}-b`))].sort();
+    await Promise.all([
+      click('confirm-delete', del.value, ADMIN, `${id}-a`),
+      click('confirm-delete', del.value, ADMIN, `${id}-b`),
+    ]);
+    const answers = [
+      JSON.stringify(await fake.waitForResponses(`${id}-a`)),
+      JSON.stringify(await fake.waitForResponses(`${id}-b`)),
+    ].sort();
     expect(answers[0]).toContain('Already done: deleted twice@acme.example by ada');
     expect(answers[1]).toContain('Deleted twice@acme.example');
-    expect((await auditOf('twice@acme.example')).filter((a) => a.command === 'delete').map((a) => a.outcome)).toEqual(['ok']);
+    expect((await auditOf('twice@acme.example')).filter((a) => a.command === 'delete').map((a) => a.outcome)).toEqual([
+      'ok',
+    ]);
   });
 
   it('point 1: a replayed request (same trigger id) runs once; the replay gets no answer of its own', async () => {
     const body = new URLSearchParams({
-      token: 'legacy', team_id: 'T_ACME', team_domain: 'acme', channel_id: 'C_GENERAL', channel_name: 'general', user_id: ADMIN.userId, user_name: ADMIN.userName,
-      command: '/pop', text: 'add replayed', api_app_id: 'A_POP', response_url: fake.responseUrl('replayed'), trigger_id: 'trigger-replayed',
+      token: 'legacy',
+      team_id: 'T_ACME',
+      team_domain: 'acme',
+      channel_id: 'C_GENERAL',
+      channel_name: 'general',
+      user_id: ADMIN.userId,
+      user_name: ADMIN.userName,
+      command: '/pop',
+      text: 'add replayed',
+      api_app_id: 'A_POP',
+      response_url: fake.responseUrl('replayed'),
+      trigger_id: 'trigger-replayed',
     }).toString();
-    const [first, second] = await Promise.all([post(body, 'application/x-www-form-urlencoded'), post(body, 'application/x-www-form-urlencoded')]);
+    const [first, second] = await Promise.all([
+      post(body, 'application/x-www-form-urlencoded'),
+      post(body, 'application/x-www-form-urlencoded'),
+    ]);
     expect([first.status, second.status]).toEqual([200, 200]);
     await fake.waitForResponses('replayed');
     // The replay has been seen and dropped (not merely not yet answered), and it answered nothing.
-    await expect.poll(() => core.logs.some((l) => l.includes('duplicate delivery ignored') && l.includes('trigger-replayed'))).toBe(true);
+    await expect
+      .poll(() => core.logs.some((l) => l.includes('duplicate delivery ignored') && l.includes('trigger-replayed')))
+      .toBe(true);
     expect(fake.responsesTo('replayed')).toHaveLength(1);
     expect((await auditOf('replayed@acme.example')).map((a) => a.outcome)).toEqual(['ok']);
   });
 
-  it.each([['gone', 404], ['broken', 500]])('point 3: add whose answer fails (%s, %i) is undone, the requester told privately, nothing announced', async (kind) => {
-    const name = `lost${kind}`;
-    const announcedBefore = fake.apiCalls('chat.postMessage').length;
-    const body = new URLSearchParams({
-      token: 'legacy', team_id: 'T_ACME', team_domain: 'acme', channel_id: 'C_GENERAL', channel_name: 'general', user_id: OPERATOR.userId, user_name: OPERATOR.userName,
-      command: '/pop', text: `add ${name}`, api_app_id: 'A_POP', response_url: fake.responseUrl(`${kind}-${name}`), trigger_id: `trigger-${name}`,
-    }).toString();
-    expect((await post(body, 'application/x-www-form-urlencoded')).status).toBe(200);
-    await expect.poll(() => fake.apiCalls('chat.postEphemeral').some((c) => decodeURIComponent(c.body).includes(`${name}@acme.example was not created`))).toBe(true);
-    expect(fake.responsesTo(`${kind}-${name}`).length).toBeGreaterThanOrEqual(1);
-    expect(await hashOf(name)).toBeUndefined();
-    expect((await auditOf(`${name}@acme.example`)).map((a) => [a.outcome, a.detail])).toEqual([['delivery failed', 'quota 10 MB; account removed again']]);
-    expect(fake.apiCalls('chat.postMessage').slice(announcedBefore).some((c) => decodeURIComponent(c.body).includes(name))).toBe(false);
-  });
+  it.each([
+    ['gone', 404],
+    ['broken', 500],
+  ])(
+    'point 3: add whose answer fails (%s, %i) is undone, the requester told privately, nothing announced',
+    async (kind) => {
+      const name = `lost${kind}`;
+      const announcedBefore = fake.apiCalls('chat.postMessage').length;
+      const body = new URLSearchParams({
+        token: 'legacy',
+        team_id: 'T_ACME',
+        team_domain: 'acme',
+        channel_id: 'C_GENERAL',
+        channel_name: 'general',
+        user_id: OPERATOR.userId,
+        user_name: OPERATOR.userName,
+        command: '/pop',
+        text: `add ${name}`,
+        api_app_id: 'A_POP',
+        response_url: fake.responseUrl(`${kind}-${name}`),
+        trigger_id: `trigger-${name}`,
+      }).toString();
+      expect((await post(body, 'application/x-www-form-urlencoded')).status).toBe(200);
+      await expect
+        .poll(() =>
+          fake
+            .apiCalls('chat.postEphemeral')
+            .some((c) => decodeURIComponent(c.body).includes(`${name}@acme.example was not created`)),
+        )
+        .toBe(true);
+      expect(fake.responsesTo(`${kind}-${name}`).length).toBeGreaterThanOrEqual(1);
+      expect(await hashOf(name)).toBeUndefined();
+      expect((await auditOf(`${name}@acme.example`)).map((a) => [a.outcome, a.detail])).toEqual([
+        ['delivery failed', 'quota 10 MB; account removed again'],
+      ]);
+      expect(
+        fake
+          .apiCalls('chat.postMessage')
+          .slice(announcedBefore)
+          .some((c) => decodeURIComponent(c.body).includes(name)),
+      ).toBe(false);
+    },
+  );
 
   it('point 3: passwd whose answer fails keeps the old password in force, says so, audits "delivery failed"', async () => {
     const { reply } = await command('add keepold', OPERATOR);
     const oldPassword = passwordOf(reply)!;
     const body = new URLSearchParams({
-      token: 'legacy', team_id: 'T_ACME', team_domain: 'acme', channel_id: 'C_GENERAL', channel_name: 'general', user_id: OPERATOR.userId, user_name: OPERATOR.userName,
-      command: '/pop', text: 'passwd keepold', api_app_id: 'A_POP', response_url: fake.responseUrl('broken-keepold'), trigger_id: 'trigger-keepold',
+      token: 'legacy',
+      team_id: 'T_ACME',
+      team_domain: 'acme',
+      channel_id: 'C_GENERAL',
+      channel_name: 'general',
+      user_id: OPERATOR.userId,
+      user_name: OPERATOR.userName,
+      command: '/pop',
+      text: 'passwd keepold',
+      api_app_id: 'A_POP',
+      response_url: fake.responseUrl('broken-keepold'),
+      trigger_id: 'trigger-keepold',
     }).toString();
     await post(body, 'application/x-www-form-urlencoded');
-    await expect.poll(() => fake.apiCalls('chat.postEphemeral').some((c) => decodeURIComponent(c.body).includes('the old password still works'))).toBe(true);
+    await expect
+      .poll(() =>
+        fake
+          .apiCalls('chat.postEphemeral')
+          .some((c) => decodeURIComponent(c.body).includes('the old password still works')),
+      )
+      .toBe(true);
     const { fastHasher } = await import('../helpers/core.ts');
     const { Secret } = await import('../../src/service/secret.ts');
     expect(await fastHasher.verify((await hashOf('keepold'))!, new Secret(oldPassword))).toBe(true);
@@ -393,7 +600,16 @@ describe('Slack: exactly once, and no password left in force that nobody receive
     await click('own-password', own.value, ADMIN, 'judge-open');
     await expect.poll(() => fake.apiCalls('views.open').length).toBeGreaterThan(views);
     const view = lastOpenedView();
-    const counted = async () => Number((await sql<{ n: number }>`select coalesce(sum(count), 0)::int as n from rate_limits where actor_key like ${'%:U_ADMIN'} and action = 'passwd'`.execute(database.db)).rows[0]!.n);
+    const counted = async () =>
+      Number(
+        (
+          await sql<{
+            n: number;
+          }>`select coalesce(sum(count), 0)::int as n from rate_limits where actor_key like ${'%:U_ADMIN'} and action = 'passwd'`.execute(
+            database.db,
+          )
+        ).rows[0]!.n,
+      );
     const before = await counted();
     const order: string[] = [];
     const worst = 'Tr0ub4dor&3'.repeat(12).slice(0, 128);
@@ -402,11 +618,20 @@ describe('Slack: exactly once, and no password left in force that nobody receive
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     const started = performance.now();
-    const judging = submit(view, { password: { value: { type: 'plain_text_input', value: worst } } }).then((r) => (order.push('judged'), r));
+    const judging = submit(view, { password: { value: { type: 'plain_text_input', value: worst } } }).then((r) => {
+      order.push('judged');
+      return r;
+    });
     // The attempt is counted just before the estimate starts: from here on the judge is busy.
     await expect.poll(counted).toBe(before + 1);
-    const health = fetch(`${base}/healthz`).then((r) => (order.push('healthz'), r.status));
-    const other = slash('list', slackActor({ workspaceId: 'T_SMALL', userId: 'U_BOSS', userName: 'bo' })).then((r) => (order.push('other tenant acked'), r.ack.status));
+    const health = fetch(`${base}/healthz`).then((r) => {
+      order.push('healthz');
+      return r.status;
+    });
+    const other = slash('list', slackActor({ workspaceId: 'T_SMALL', userId: 'U_BOSS', userName: 'bo' })).then((r) => {
+      order.push('other tenant acked');
+      return r.ack.status;
+    });
     expect(await health).toBe(200);
     expect(await other).toBe(200);
     expect((await judging).status).toBe(200);

@@ -2,7 +2,14 @@ import { Writable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import { createLogger } from '../../src/logger.ts';
 import type { DB } from '../../src/db/schema.ts';
-import { createService, createArgon2Hasher, createStrengthJudge, cryptoRandom, systemClock, type Hasher } from '../../src/service/index.ts';
+import {
+  createService,
+  createArgon2Hasher,
+  createStrengthJudge,
+  cryptoRandom,
+  systemClock,
+  type Hasher,
+} from '../../src/service/index.ts';
 
 /** One strength worker per test file: it starts on first use and never holds the process open. */
 const sharedStrength = createStrengthJudge();
@@ -25,7 +32,10 @@ export function captureLogs() {
 }
 
 /** The real service and dispatcher over a test database, with captured logs. */
-export function makeCore(db: Kysely<DB>, options: { hasher?: Hasher; clock?: Clock; settings?: Partial<ServiceSettings> } = {}) {
+export function makeCore(
+  db: Kysely<DB>,
+  options: { hasher?: Hasher; clock?: Clock; settings?: Partial<ServiceSettings> } = {},
+) {
   const { logger, lines } = captureLogs();
   const service = createService({
     db,

@@ -44,7 +44,18 @@ async function admin(url: string, statement: string) {
   }
 }
 
-const TABLES = ['plans', 'hosting_accounts', 'domains', 'mailboxes', 'bindings', 'grants', 'audit_entries', 'sales_requests', 'rate_limits', 'mailbox_usage'] as const;
+const TABLES = [
+  'plans',
+  'hosting_accounts',
+  'domains',
+  'mailboxes',
+  'bindings',
+  'grants',
+  'audit_entries',
+  'sales_requests',
+  'rate_limits',
+  'mailbox_usage',
+] as const;
 /** Questions asked and deliveries claimed: bookkeeping, not state a user depends on (but searched for leaks). */
 const BOOKKEEPING = ['pending_actions', 'delivery_claims'] as const;
 

@@ -20,7 +20,12 @@ export async function makeHostingAccount(service: PopService, overrides: Hosting
   const username = overrides.username ?? `acct${randomUUID().replace(/-/g, '').slice(0, 8)}`;
   const planName = `plan-${username}`;
   const plan = await service.provisioning.createPlan(
-    { name: planName, maxPopAccounts: overrides.maxPopAccounts ?? 10, diskQuotaMb: overrides.diskQuotaMb ?? 1024, defaultQuotaMb: overrides.defaultQuotaMb ?? 10 },
+    {
+      name: planName,
+      maxPopAccounts: overrides.maxPopAccounts ?? 10,
+      diskQuotaMb: overrides.diskQuotaMb ?? 1024,
+      defaultQuotaMb: overrides.defaultQuotaMb ?? 10,
+    },
     rid(),
   );
   if (!plan.ok) throw new Error(`plan: ${plan.error.code}`);
@@ -41,8 +46,16 @@ export function slackActor(overrides: Partial<Actor> = {}): Actor {
 export async function grantActor(service: PopService, actor: Actor, username: string | '*', role: GrantableRole) {
   const bound = await service.provisioning.bind(actor.platform, actor.workspaceId, username, rid());
   if (!bound.ok) throw new Error(`bind: ${bound.error.code}`);
-  const owner = await service.access.resolveAccess({ platform: 'console', workspaceId: 'local', userId: 'console', userName: 'console', roleIds: [] }, 'grant', rid());
+  const owner = await service.access.resolveAccess(
+    { platform: 'console', workspaceId: 'local', userId: 'console', userName: 'console', roleIds: [] },
+    'grant',
+    rid(),
+  );
   if (!owner.ok) throw new Error('console access');
-  const granted = await service.admin.grant(owner.value, { kind: 'user', id: actor.userId, label: actor.userName, platform: actor.platform, workspaceId: actor.workspaceId }, role);
+  const granted = await service.admin.grant(
+    owner.value,
+    { kind: 'user', id: actor.userId, label: actor.userName, platform: actor.platform, workspaceId: actor.workspaceId },
+    role,
+  );
   if (!granted.ok) throw new Error(`grant: ${granted.error.code}`);
 }

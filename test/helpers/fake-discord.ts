@@ -32,14 +32,34 @@ export async function startFakeDiscord() {
       if (/\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return send(204);
       const webhook = /\/webhooks\/(\d+)\/([^/]+)\/messages\/@original$/.exec(path);
       if (webhook && failing.webhooks) return send(500, { message: 'Internal Server Error', code: 0 });
-      if (webhook) return send(200, message({ ...(json ?? {}), channel_id: '1200000000000000001', interaction_metadata: { id: nextId(), type: 2, user: user('1'), authorizing_integration_owners: {} } }));
+      if (webhook)
+        return send(
+          200,
+          message({
+            ...(json ?? {}),
+            channel_id: '1200000000000000001',
+            interaction_metadata: { id: nextId(), type: 2, user: user('1'), authorizing_integration_owners: {} },
+          }),
+        );
       const followUp = /\/webhooks\/(\d+)\/([^/]+)$/.exec(path);
-      if (followUp && req.method === 'POST') return failing.followUps ? send(500, { message: 'Internal Server Error', code: 0 }) : send(200, message({ ...(json ?? {}), channel_id: '1200000000000000001' }));
-      if (path.endsWith('/users/@me/channels') && req.method === 'POST') return send(200, { id: '1250000000000000001', type: 1, recipients: [user(String(json?.recipient_id ?? '1'))] });
+      if (followUp && req.method === 'POST')
+        return failing.followUps
+          ? send(500, { message: 'Internal Server Error', code: 0 })
+          : send(200, message({ ...(json ?? {}), channel_id: '1200000000000000001' }));
+      if (path.endsWith('/users/@me/channels') && req.method === 'POST')
+        return send(200, { id: '1250000000000000001', type: 1, recipients: [user(String(json?.recipient_id ?? '1'))] });
       const channel = /\/channels\/(\d+)\/messages$/.exec(path);
       if (channel) return send(200, message({ ...(json ?? {}), channel_id: channel[1] }));
       if (/\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path) && req.method === 'PUT') {
-        return send(200, (Array.isArray(json) ? json : []).map((c: Record<string, unknown>) => ({ ...c, id: nextId(), application_id: '1', version: nextId() })));
+        return send(
+          200,
+          (Array.isArray(json) ? json : []).map((c: Record<string, unknown>) => ({
+            ...c,
+            id: nextId(),
+            application_id: '1',
+            version: nextId(),
+          })),
+        );
       }
       send(404, { message: 'Unknown route', code: 0 });
     });
@@ -56,7 +76,11 @@ export async function startFakeDiscord() {
     async waitFor(token: string, count: number, ms = 10_000) {
       const start = Date.now();
       while (forToken(token).length < count) {
-        if (Date.now() - start > ms) throw new Error(`fake Discord got ${forToken(token).length} of ${count} requests for ${token}: ${JSON.stringify(forToken(token))}`);
+        if (Date.now() - start > ms)
+          throw new Error(
+            `fake Discord got ${forToken(token).length} of ${count} requests for ${token}: ` +
+              `${JSON.stringify(forToken(token))}`,
+          );
         await new Promise((r) => setTimeout(r, 10));
       }
       return forToken(token);
@@ -65,7 +89,13 @@ export async function startFakeDiscord() {
   };
 }
 
-export const user = (id: string, username = `user${id.slice(-4)}`) => ({ id, username, discriminator: '0', global_name: username, avatar: null });
+export const user = (id: string, username = `user${id.slice(-4)}`) => ({
+  id,
+  username,
+  discriminator: '0',
+  global_name: username,
+  avatar: null,
+});
 
 export function message(fields: Record<string, unknown>) {
   return {

@@ -24,7 +24,17 @@ export async function startFakeSlack() {
       if (path.startsWith('/response/slow')) await new Promise((r) => setTimeout(r, 300));
       res.writeHead(200, { 'content-type': 'application/json' });
       if (path.startsWith('/api/auth.test')) {
-        res.end(JSON.stringify({ ok: true, url: 'https://acme.slack.test/', team: 'Acme', user: 'popbot', team_id: 'T_ACME', user_id: 'U_BOT', bot_id: 'B_BOT' }));
+        res.end(
+          JSON.stringify({
+            ok: true,
+            url: 'https://acme.slack.test/',
+            team: 'Acme',
+            user: 'popbot',
+            team_id: 'T_ACME',
+            user_id: 'U_BOT',
+            bot_id: 'B_BOT',
+          }),
+        );
       } else if (path.startsWith('/api/apps.connections.open')) {
         res.end(JSON.stringify({ ok: true, url: socketMode.url }));
       } else if (path.startsWith('/api/views.open')) {
@@ -38,7 +48,8 @@ export async function startFakeSlack() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const responsesTo = (id: string) => received.filter((r) => r.path === `/response/${id}`).map((r) => JSON.parse(r.body) as Record<string, unknown>);
+  const responsesTo = (id: string) =>
+    received.filter((r) => r.path === `/response/${id}`).map((r) => JSON.parse(r.body) as Record<string, unknown>);
   return {
     url,
     received,

@@ -6,7 +6,10 @@ export type SmtpResult = { mail: number; rcpt: number; data?: number; replies: s
  * A minimal SMTP client that sends SIZE= like real MTAs do (curl does not), and reports the
  * reply code of each stage, so a test sees exactly where a message was refused.
  */
-export async function sendMail(port: number, options: { from: string; to: string; body: string; size?: boolean }): Promise<SmtpResult> {
+export async function sendMail(
+  port: number,
+  options: { from: string; to: string; body: string; size?: boolean },
+): Promise<SmtpResult> {
   const socket = connect(port, '127.0.0.1');
   const replies: string[] = [];
   let buffer = '';
@@ -36,7 +39,9 @@ export async function sendMail(port: number, options: { from: string; to: string
     await next(); // greeting
     await send('EHLO test.client');
     const message = `From: <${options.from}>\r\nTo: <${options.to}>\r\nSubject: popbot test\r\nMessage-ID: <${Date.now()}.${Math.random()}@test.client>\r\n\r\n${options.body.replace(/\r?\n/g, '\r\n')}\r\n`;
-    const mail = code(await send(`MAIL FROM:<${options.from}>${options.size === false ? '' : ` SIZE=${Buffer.byteLength(message)}`}`));
+    const mail = code(
+      await send(`MAIL FROM:<${options.from}>${options.size === false ? '' : ` SIZE=${Buffer.byteLength(message)}`}`),
+    );
     const rcpt = code(await send(`RCPT TO:<${options.to}>`));
     let data: number | undefined;
     if (mail === 250 && rcpt === 250) {

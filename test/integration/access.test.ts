@@ -16,7 +16,14 @@ beforeAll(async () => {
 afterAll(async () => database?.close());
 
 const audits = (actor: Actor) =>
-  database.db.selectFrom('audit_entries').selectAll().where('platform', '=', actor.platform).where('workspace_id', '=', actor.workspaceId).where('actor_id', '=', actor.userId).orderBy('id').execute();
+  database.db
+    .selectFrom('audit_entries')
+    .selectAll()
+    .where('platform', '=', actor.platform)
+    .where('workspace_id', '=', actor.workspaceId)
+    .where('actor_id', '=', actor.userId)
+    .orderBy('id')
+    .execute();
 
 describe('deny by default (SPEC §6)', () => {
   it('an unbound workspace is refused with the message, an audit entry, and nothing else', async () => {
@@ -27,7 +34,14 @@ describe('deny by default (SPEC §6)', () => {
     expect(reply.lines?.[0]).toContain('Not allowed: this workspace (T_UNBOUND) is not linked to any hosting account');
     expect(await database.db.selectFrom('mailboxes').select('id').execute()).toEqual(before);
     const entries = await audits(stranger);
-    expect(entries).toEqual([expect.objectContaining({ command: 'add', outcome: 'denied', detail: 'workspace not bound', actor_name: 'mallory' })]);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        command: 'add',
+        outcome: 'denied',
+        detail: 'workspace not bound',
+        actor_name: 'mallory',
+      }),
+    ]);
   });
 
   it('a bound workspace refuses an actor with no role, pointing at /pop grant, and audits it', async () => {
@@ -63,7 +77,9 @@ describe('deny by default (SPEC §6)', () => {
     expect(del.errorCode).toBe('NOT_ALLOWED');
     expect(del.lines?.[0]).toContain('`delete` needs the admin role; you are an operator');
     const after = await dumpTables(database.db);
-    expect(after.replace(/\n\{"id":\d+,"at".*"denied".*\}/g, '')).toBe(before.replace(/\n\{"id":\d+,"at".*"denied".*\}/g, ''));
+    expect(after.replace(/\n\{"id":\d+,"at".*"denied".*\}/g, '')).toBe(
+      before.replace(/\n\{"id":\d+,"at".*"denied".*\}/g, ''),
+    );
     expect((await audits(viewer)).at(-1)).toMatchObject({ command: 'add', outcome: 'denied' });
     expect((await audits(operator)).at(-1)).toMatchObject({ command: 'delete', outcome: 'denied' });
   });
@@ -79,7 +95,16 @@ describe('deny by default (SPEC §6)', () => {
     const names = (await core.dispatcher.run(viewer, 'help')).rows!.map((r) => r.title.split(' ')[0]);
     expect(names).toEqual(['help', 'list', 'info', 'plan', 'catchall']);
     const operator = slackActor({ workspaceId: 'T_ACME', userId: 'U_OP', userName: 'otto' });
-    expect((await core.dispatcher.run(operator, 'help')).rows!.map((r) => r.title.split(' ')[0])).toEqual(['help', 'list', 'info', 'add', 'passwd', 'quota', 'plan', 'catchall']);
+    expect((await core.dispatcher.run(operator, 'help')).rows!.map((r) => r.title.split(' ')[0])).toEqual([
+      'help',
+      'list',
+      'info',
+      'add',
+      'passwd',
+      'quota',
+      'plan',
+      'catchall',
+    ]);
   });
 
   it('a workspace sees only its bound hosting accounts', async () => {
@@ -91,11 +116,22 @@ describe('deny by default (SPEC §6)', () => {
   });
 
   it('a role grant lets every member holding that role act', async () => {
-    const admin = slackActor({ platform: 'discord', workspaceId: '900000000000000001', userId: '100000000000000001', userName: 'gina' });
+    const admin = slackActor({
+      platform: 'discord',
+      workspaceId: '900000000000000001',
+      userId: '100000000000000001',
+      userName: 'gina',
+    });
     await grantActor(core.service, admin, 'acme', 'admin');
     const grant = await core.dispatcher.run(admin, 'grant <@&300000000000000001> operator');
     expect(grant.title).toBe('<@&300000000000000001> is now operator');
-    const member = { platform: 'discord' as const, workspaceId: '900000000000000001', userId: '100000000000000009', userName: 'hal', roleIds: ['300000000000000001'] };
+    const member = {
+      platform: 'discord' as const,
+      workspaceId: '900000000000000001',
+      userId: '100000000000000009',
+      userName: 'hal',
+      roleIds: ['300000000000000001'],
+    };
     expect((await core.dispatcher.run(member, 'add fromrole')).errorCode).toBeUndefined();
     const outsider = { ...member, userId: '100000000000000010', roleIds: ['399999999999999999'] };
     expect((await core.dispatcher.run(outsider, 'add fromrole2')).errorCode).toBe('NOT_ALLOWED');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { runInteractive, runOneShot, runConsoleCommand } from '../../src/adapters/console/console.adapter.ts';
 import { renderReply } from '../../src/adapters/console/render.ts';
@@ -13,7 +13,12 @@ let core: ReturnType<typeof makeCore>;
 beforeAll(async () => {
   database = await openTestDatabase();
   core = makeCore(database.db);
-  await makeHostingAccount(core.service, { username: 'acme', domains: ['acme.example'], maxPopAccounts: 10, diskQuotaMb: 2048 });
+  await makeHostingAccount(core.service, {
+    username: 'acme',
+    domains: ['acme.example'],
+    maxPopAccounts: 10,
+    diskQuotaMb: 2048,
+  });
 });
 afterAll(async () => database?.close());
 
@@ -121,7 +126,11 @@ describe('console: the commands of SPEC §2', () => {
     expect(result.code).toBe(0);
     const second = passwordIn(result.out)!;
     expect(second).not.toBe(first);
-    const row = await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', 'pw1').executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('mailboxes')
+      .select('password_hash')
+      .where('name', '=', 'pw1')
+      .executeTakeFirstOrThrow();
     const { fastHasher } = await import('../helpers/core.ts');
     const { Secret } = await import('../../src/service/secret.ts');
     expect(await fastHasher.verify(row.password_hash, new Secret(second))).toBe(true);
@@ -140,15 +149,23 @@ describe('console: the commands of SPEC §2', () => {
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('Your password is set');
     expect(ok.out).not.toContain(strong);
-    const row = await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', 'own1').executeTakeFirstOrThrow();
+    const row = await database.db
+      .selectFrom('mailboxes')
+      .select('password_hash')
+      .where('name', '=', 'own1')
+      .executeTakeFirstOrThrow();
     const { fastHasher } = await import('../helpers/core.ts');
     const { Secret } = await import('../../src/service/secret.ts');
     expect(await fastHasher.verify(row.password_hash, new Secret(strong))).toBe(true);
   });
 
   it('passwd --own refuses a password containing the account name or domain', async () => {
-    expect(await rejected('passwd own1 --password-stdin', ['own1-violet-kettle-marsh'])).toContain('must not contain the account name');
-    expect(await rejected('passwd own1 --password-stdin', ['acme.example-violet-kettle'])).toContain('must not contain the domain');
+    expect(await rejected('passwd own1 --password-stdin', ['own1-violet-kettle-marsh'])).toContain(
+      'must not contain the account name',
+    );
+    expect(await rejected('passwd own1 --password-stdin', ['acme.example-violet-kettle'])).toContain(
+      'must not contain the domain',
+    );
   });
 
   it('passwd --own without a terminal never takes the next line of a script as the password', async () => {
@@ -193,7 +210,10 @@ describe('console: the commands of SPEC §2', () => {
   });
 
   it('list shows the Main Account first, then accounts with quota and usage, and the plan footer', async () => {
-    await database.db.insertInto('mailbox_usage').values({ username: 'scott@acme.example', bytes: 3 * 1_048_576, messages: 2 }).execute();
+    await database.db
+      .insertInto('mailbox_usage')
+      .values({ username: 'scott@acme.example', bytes: 3 * 1_048_576, messages: 2 })
+      .execute();
     const { out, code } = await pop('list');
     expect(code).toBe(0);
     const lines = out.split('\n');
@@ -228,7 +248,11 @@ describe('console: the commands of SPEC §2', () => {
     expect((await pop('catchall acme.example fail')).out).toContain('refused');
     expect((await pop('catchall acme.example blackhole')).out).toContain('discarded');
     expect((await pop('catchall acme.example scott')).out).toContain('to scott@acme.example');
-    const domain = await database.db.selectFrom('domains').selectAll().where('name', '=', 'acme.example').executeTakeFirstOrThrow();
+    const domain = await database.db
+      .selectFrom('domains')
+      .selectAll()
+      .where('name', '=', 'acme.example')
+      .executeTakeFirstOrThrow();
     expect(domain.catchall_mode).toBe('account');
     expect((await pop('catchall acme.example main')).out).toContain('Main Account');
   });
@@ -244,7 +268,7 @@ describe('console: the commands of SPEC §2', () => {
   it('audit lists the latest changes newest first, with who and outcome', async () => {
     const { out, code } = await pop('audit');
     expect(code).toBe(0);
-    const lines = out.split("\n").filter((l) => / · (ok|denied|rejected) /.test(l));
+    const lines = out.split('\n').filter((l) => / · (ok|denied|rejected) /.test(l));
     expect(lines[0]).toContain('delete sink@acme.example · ok');
     expect(out).toContain('by console (console)');
     const scoped = await pop('audit scott');
@@ -255,14 +279,35 @@ describe('console: the commands of SPEC §2', () => {
   it('grant and revoke manage who may act in a workspace', async () => {
     expect((await pop('grant slack:T9/U9 operator')).out).toContain('slack:T9/U9 is now operator');
     const grants = await database.db.selectFrom('grants').selectAll().execute();
-    expect(grants).toEqual([expect.objectContaining({ platform: 'slack', workspace_id: 'T9', subject_kind: 'user', subject_id: 'U9', role: 'operator' })]);
+    expect(grants).toEqual([
+      expect.objectContaining({
+        platform: 'slack',
+        workspace_id: 'T9',
+        subject_kind: 'user',
+        subject_id: 'U9',
+        role: 'operator',
+      }),
+    ]);
     expect((await pop('revoke slack:T9/U9')).out).toContain('has no role here any more');
     expect(await database.db.selectFrom('grants').selectAll().execute()).toEqual([]);
   });
 
   it('help lists the commands', async () => {
     const { out } = await pop('help');
-    for (const name of ['list', 'info', 'add', 'passwd', 'quota', 'delete', 'plan', 'catchall', 'audit', 'grant', 'revoke']) expect(out).toContain(`\n  ${name}`);
+    for (const name of [
+      'list',
+      'info',
+      'add',
+      'passwd',
+      'quota',
+      'delete',
+      'plan',
+      'catchall',
+      'audit',
+      'grant',
+      'revoke',
+    ])
+      expect(out).toContain(`\n  ${name}`);
   });
 });
 
@@ -286,8 +331,12 @@ describe('console: the Main Account', () => {
 
 describe('atomicity', () => {
   it('a failure between the account insert and its audit entry leaves no account behind', async () => {
-    await sql`create function popbot_test_fail() returns trigger language plpgsql as $$ begin raise exception 'injected audit failure'; end $$`.execute(database.db);
-    await sql`create trigger popbot_test_fail before insert on audit_entries for each row execute function popbot_test_fail()`.execute(database.db);
+    await sql`create function popbot_test_fail() returns trigger language plpgsql as $$ begin raise exception 'injected audit failure'; end $$`.execute(
+      database.db,
+    );
+    await sql`create trigger popbot_test_fail before insert on audit_entries for each row execute function popbot_test_fail()`.execute(
+      database.db,
+    );
     try {
       const s = scriptedIO();
       const code = await runOneShot(core.dispatcher, s.io, ['add', 'atomic']);
@@ -307,7 +356,10 @@ describe('atomicity', () => {
 describe('rendering of every reply stays free of "undefined"', () => {
   it('for a sample of commands', async () => {
     for (const text of ['help', 'list', 'info scott', 'plan acme.example', 'catchall acme.example', 'audit']) {
-      const reply = await core.dispatcher.run({ platform: 'console', workspaceId: 'local', userId: 'console', userName: 'console', roleIds: [] }, text);
+      const reply = await core.dispatcher.run(
+        { platform: 'console', workspaceId: 'local', userId: 'console', userName: 'console', roleIds: [] },
+        text,
+      );
       expect(renderReply(reply)).not.toMatch(/undefined|null|NaN|\[object/);
     }
   });
@@ -315,7 +367,11 @@ describe('rendering of every reply stays free of "undefined"', () => {
 
 describe('several hosting accounts', () => {
   it('list paginates past ten accounts with a next-page action', async () => {
-    const extra = await makeHostingAccount(core.service, { username: 'big', domains: ['big.example'], maxPopAccounts: 30 });
+    const extra = await makeHostingAccount(core.service, {
+      username: 'big',
+      domains: ['big.example'],
+      maxPopAccounts: 30,
+    });
     for (let i = 0; i < 12; i++) await pop(`add u${i}@big.example`);
     const first = await pop('list big.example');
     expect(first.out).toContain('page 1 of 2');

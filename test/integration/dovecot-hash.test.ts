@@ -28,7 +28,11 @@ describe('Dovecot reads the stored hash (SPEC §5)', () => {
   it.skipIf(!hasDoveadm)('doveadm pw -t accepts the delivered password and refuses a wrong one', async () => {
     const reply = await core.dispatcher.run(CONSOLE_ACTOR, 'add scott 10MB');
     const password = reply.secret!.password.reveal();
-    const { password_hash: hash } = await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', 'scott').executeTakeFirstOrThrow();
+    const { password_hash: hash } = await database.db
+      .selectFrom('mailboxes')
+      .select('password_hash')
+      .where('name', '=', 'scott')
+      .executeTakeFirstOrThrow();
     expect(hash).toMatch(/^\{ARGON2ID\}\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(execFileSync('doveadm', ['pw', '-t', hash, '-p', password], { encoding: 'utf8' })).toContain('(verified)');
     const wrong = spawnSync('doveadm', ['pw', '-t', hash, '-p', `${password}x`], { encoding: 'utf8' });

@@ -37,7 +37,8 @@ describe('secrets stay secret (SPEC §4)', () => {
     const chosen = 'violet-kettle-marsh-harbor';
     await run('passwd cat --own', chosen);
     await run('passwd cat --own', 'password123'); // refused: its text must not appear either
-    for (const text of ['list', 'info ann', 'audit', 'audit ann', 'plan', 'show ann', 'delete ben', 'add ann']) await run(text);
+    for (const text of ['list', 'info ann', 'audit', 'audit ann', 'plan', 'show ann', 'delete ben', 'add ann'])
+      await run(text);
 
     // Console one-shot: stdout is the private channel, stderr must stay clean.
     const s = scriptedIO();
@@ -50,7 +51,11 @@ describe('secrets stay secret (SPEC §4)', () => {
 
     const issued = [...privateReplies.map((r) => r.secret!.password.reveal()), consolePassword, chosen];
     expect(issued).toHaveLength(7);
-    const everythingElse = [otherOutput.join('\n'), core.logs.join(''), await dumpTables(database.db, { bookkeeping: true })].join('\n');
+    const everythingElse = [
+      otherOutput.join('\n'),
+      core.logs.join(''),
+      await dumpTables(database.db, { bookkeeping: true }),
+    ].join('\n');
     expect(core.logs.length).toBeGreaterThan(5);
     for (const password of [...issued, 'password123', 'weak']) expect(everythingElse).not.toContain(password);
     // ...and each generated one is in exactly one private reply.
@@ -60,13 +65,18 @@ describe('secrets stay secret (SPEC §4)', () => {
     }
     // The database holds hashes only.
     const hashes = await database.db.selectFrom('mailboxes').select('password_hash').execute();
-    for (const { password_hash } of hashes) expect(password_hash).toMatch(/^\{ARGON2ID\}\$argon2id\$v=19\$m=\d+,t=\d+,p=1\$/);
+    for (const { password_hash } of hashes)
+      expect(password_hash).toMatch(/^\{ARGON2ID\}\$argon2id\$v=19\$m=\d+,t=\d+,p=1\$/);
   });
 
   it('the console actor is audited without a secret in its audit entry', async () => {
     const reply = await core.dispatcher.run(CONSOLE_ACTOR, 'add eve');
     const password = reply.secret!.password.reveal();
-    const audit = await database.db.selectFrom('audit_entries').selectAll().where('target', '=', 'eve@acme.example').execute();
+    const audit = await database.db
+      .selectFrom('audit_entries')
+      .selectAll()
+      .where('target', '=', 'eve@acme.example')
+      .execute();
     expect(audit).toHaveLength(1);
     expect(JSON.stringify(audit)).not.toContain(password);
   });

@@ -59,12 +59,24 @@ function rawClient(port: number) {
 describe('the public port holds against misbehaving clients', () => {
   it('refuses a 70 KB body from its Content-Length, before a byte of it is sent or any handler runs', async () => {
     const seen: string[] = [];
-    const server = createHttpServer({ isHealthy: async () => true, maxConnections: 10, handlers: [(req) => (seen.push(req.url ?? ''), false)] });
+    const server = createHttpServer({
+      isHealthy: async () => true,
+      maxConnections: 10,
+      handlers: [
+        (req) => {
+          seen.push(req.url ?? '');
+          return false;
+        },
+      ],
+    });
     const port = await listening(server);
     try {
       const client = rawClient(port);
       // Headers only: a server that buffered the body first would wait for 70 KB that never come.
-      client.socket.write(`POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${70 * 1024}\r\n\r\n`);
+      client.socket.write(
+        `POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ` +
+          `${70 * 1024}\r\n\r\n`,
+      );
       await client.closed;
       expect(client.received()).toMatch(/^HTTP\/1\.1 413 /);
       const chunked = rawClient(port);
@@ -72,7 +84,10 @@ describe('the public port holds against misbehaving clients', () => {
       await chunked.closed;
       expect(chunked.received()).toMatch(/^HTTP\/1\.1 411 /);
       expect(seen).toEqual([]);
-      const small = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: 'x'.repeat(60 * 1024) });
+      const small = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+        method: 'POST',
+        body: 'x'.repeat(60 * 1024),
+      });
       expect(small.status).toBe(404);
       expect(seen).toEqual(['/slack/events']);
     } finally {
@@ -86,7 +101,7 @@ describe('the public port holds against misbehaving clients', () => {
     try {
       const slow = rawClient(port);
       const idle = rawClient(port);
-      const request = 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ' + 'a'.repeat(500);
+      const request = `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(500)}`;
       let sent = 0;
       // 1 byte every 100 ms would take 50 s to finish the headers; the server hangs up long before.
       const trickle = setInterval(() => {

@@ -11,9 +11,12 @@ describe('account names', () => {
     expect(normalizeAccountName('Scott2')).toBe('scott2');
     expect(normalizeAccountName('a'.repeat(64))).toBe('a'.repeat(64));
   });
-  it.each(['scott.smith', 'jöe', 'ѕcott', '', 'a'.repeat(65), 'scott+x', 'scott_smith', 'scott-smith', 'ＳＣＯＴＴ'])('rejects %j', (name) => {
-    expect(normalizeAccountName(name)).toBeNull();
-  });
+  it.each(['scott.smith', 'jöe', 'ѕcott', '', 'a'.repeat(65), 'scott+x', 'scott_smith', 'scott-smith', 'ＳＣＯＴＴ'])(
+    'rejects %j',
+    (name) => {
+      expect(normalizeAccountName(name)).toBeNull();
+    },
+  );
   it('checks domains', () => {
     expect(isValidDomain('example.com')).toBe(true);
     expect(isValidDomain('mail.example.co.uk')).toBe(true);
@@ -32,7 +35,10 @@ describe('tokenizer', () => {
     expect(s.ok && s.tokens.flags.get('yes')).toBe(true);
   });
   it('rejects over-long text and control characters', () => {
-    expect(tokenize('x'.repeat(501), flags)).toMatchObject({ ok: false, error: { code: 'INPUT_TOO_LONG', length: 501 } });
+    expect(tokenize('x'.repeat(501), flags)).toMatchObject({
+      ok: false,
+      error: { code: 'INPUT_TOO_LONG', length: 501 },
+    });
     expect(tokenize('add sc\u0007ott', flags)).toMatchObject({ ok: false, error: { code: 'CONTROL_CHARACTERS' } });
     expect(tokenize('add scott\nlist', flags)).toMatchObject({ ok: false, error: { code: 'CONTROL_CHARACTERS' } });
   });
@@ -45,30 +51,62 @@ describe('argument parsing (pure)', () => {
     return parseArgs(findCommand(name)!, t.tokens);
   };
   it('joins a spaced unit into the quota', () => {
-    expect(parse('add', 'scott 10 mb')).toEqual({ ok: true, value: { account: { name: 'scott', domain: undefined }, quota: { mb: 10, input: '10 mb' } } });
+    expect(parse('add', 'scott 10 mb')).toEqual({
+      ok: true,
+      value: { account: { name: 'scott', domain: undefined }, quota: { mb: 10, input: '10 mb' } },
+    });
   });
   it('answers missing arguments with usage and an example', () => {
-    expect(parse('add', '')).toMatchObject({ ok: false, error: { code: 'USAGE', problem: 'Missing account.', usage: 'add <name>[@domain] [quota]', example: 'add scott 10MB' } });
+    expect(parse('add', '')).toMatchObject({
+      ok: false,
+      error: {
+        code: 'USAGE',
+        problem: 'Missing account.',
+        usage: 'add <name>[@domain] [quota]',
+        example: 'add scott 10MB',
+      },
+    });
   });
   it('rejects extra words and unknown options', () => {
-    expect(parse('info', 'scott extra')).toMatchObject({ ok: false, error: { code: 'USAGE', problem: 'Unexpected word: extra' } });
-    expect(parse('list', '--force')).toMatchObject({ ok: false, error: { code: 'USAGE', problem: 'Unknown option --force.' } });
+    expect(parse('info', 'scott extra')).toMatchObject({
+      ok: false,
+      error: { code: 'USAGE', problem: 'Unexpected word: extra' },
+    });
+    expect(parse('list', '--force')).toMatchObject({
+      ok: false,
+      error: { code: 'USAGE', problem: 'Unknown option --force.' },
+    });
   });
   it('parses the catch-all forms', () => {
     expect(parse('catchall', '')).toMatchObject({ ok: true, value: { domain: undefined, setting: undefined } });
-    expect(parse('catchall', 'example.com fail')).toMatchObject({ ok: true, value: { domain: 'example.com', setting: { mode: 'fail' } } });
-    expect(parse('catchall', 'scott')).toMatchObject({ ok: true, value: { setting: { mode: 'account', name: 'scott' } } });
+    expect(parse('catchall', 'example.com fail')).toMatchObject({
+      ok: true,
+      value: { domain: 'example.com', setting: { mode: 'fail' } },
+    });
+    expect(parse('catchall', 'scott')).toMatchObject({
+      ok: true,
+      value: { setting: { mode: 'account', name: 'scott' } },
+    });
     expect(parse('catchall', 'fail example.com')).toMatchObject({ ok: false });
   });
 });
 
 describe('grant subjects', () => {
   it('understands Slack and Discord mentions and console forms', () => {
-    expect(parseSubject('<@U123ABC|alice>')).toMatchObject({ ok: true, subject: { kind: 'user', id: 'U123ABC', label: '@alice' } });
+    expect(parseSubject('<@U123ABC|alice>')).toMatchObject({
+      ok: true,
+      subject: { kind: 'user', id: 'U123ABC', label: '@alice' },
+    });
     expect(parseSubject('<@123456789012>')).toMatchObject({ ok: true, subject: { kind: 'user', id: '123456789012' } });
     expect(parseSubject('<@&987654321098>')).toMatchObject({ ok: true, subject: { kind: 'role', id: '987654321098' } });
-    expect(parseSubject('slack:T01/U02')).toMatchObject({ ok: true, subject: { platform: 'slack', workspaceId: 'T01', kind: 'user', id: 'U02' } });
-    expect(parseSubject('discord:111/role:222')).toMatchObject({ ok: true, subject: { platform: 'discord', workspaceId: '111', kind: 'role', id: '222' } });
+    expect(parseSubject('slack:T01/U02')).toMatchObject({
+      ok: true,
+      subject: { platform: 'slack', workspaceId: 'T01', kind: 'user', id: 'U02' },
+    });
+    expect(parseSubject('discord:111/role:222')).toMatchObject({
+      ok: true,
+      subject: { platform: 'discord', workspaceId: '111', kind: 'role', id: '222' },
+    });
     expect(parseSubject('bob')).toMatchObject({ ok: false, error: { code: 'INVALID_SUBJECT', value: 'bob' } });
   });
 });

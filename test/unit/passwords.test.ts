@@ -67,6 +67,8 @@ describe('argon2id hashes', () => {
     expect(await hasher.verify(hash, new Secret('wrong-wrong-wrong'))).toBe(false);
   });
   it('reorders m,p,t to m,t,p', () => {
-    expect(toDovecotOrder('$argon2id$v=19$m=19456,p=1,t=2$c2FsdA$aGFzaA')).toBe('$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA');
+    expect(toDovecotOrder('$argon2id$v=19$m=19456,p=1,t=2$c2FsdA$aGFzaA')).toBe(
+      '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+    );
   });
 });

@@ -30,10 +30,22 @@ export async function runConsoleCommand(dispatcher: Dispatcher, io: ConsoleIO, t
     if (!io.interactive && !own.fromStdin) return errorReply({ code: 'SECRET_NEEDS_TERMINAL' });
     if (io.interactive) io.out(renderReply(reply));
     const first = await io.readSecret(io.interactive ? '  New password: ' : '');
-    if (first === null || first.length === 0) return { tone: 'error', title: 'Password not changed', lines: ['No password given; nothing changed.'], errorCode: 'NO_PASSWORD' };
+    if (first === null || first.length === 0)
+      return {
+        tone: 'error',
+        title: 'Password not changed',
+        lines: ['No password given; nothing changed.'],
+        errorCode: 'NO_PASSWORD',
+      };
     if (io.interactive) {
       const again = await io.readSecret('  Again: ');
-      if (again !== first) return { tone: 'error', title: 'Password not changed', lines: ['The two entries differ; nothing changed.'], errorCode: 'MISMATCH' };
+      if (again !== first)
+        return {
+          tone: 'error',
+          title: 'Password not changed',
+          lines: ['The two entries differ; nothing changed.'],
+          errorCode: 'MISMATCH',
+        };
     }
     return dispatcher.runAction(CONSOLE_ACTOR, own.pendingId, { chosenPassword: new Secret(first) });
   }

@@ -31,14 +31,19 @@ const TWO_WORD = ['plan create', 'plan list', 'account create', 'account passwd'
 const ONE_WORD = ['bind', 'unbind', 'bindings'];
 
 /** Whether the words name a provisioning command (checked before the database is opened). */
-export const isProvisioningCommand = (argv: string[]) => TWO_WORD.includes(argv.slice(0, 2).join(' ')) || ONE_WORD.includes(argv[0] ?? '');
+export const isProvisioningCommand = (argv: string[]) =>
+  TWO_WORD.includes(argv.slice(0, 2).join(' ')) || ONE_WORD.includes(argv[0] ?? '');
 
-/** Provisioning that has no place in chat. Returns the exit code, or null when the words are not a provisioning command. */
+/**
+ * Provisioning that has no place in chat. Returns the exit code, or null when the words are not a provisioning command.
+ */
 export async function runProvisioning(service: PopService, io: ConsoleIO, argv: string[]): Promise<number | null> {
   const key = argv.slice(0, 2).join(' ');
   if (!isProvisioningCommand(argv)) return null;
 
-  let parsed;
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>
+  >;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
@@ -81,18 +86,35 @@ export async function runProvisioning(service: PopService, io: ConsoleIO, argv: 
       if (!name || !Number.isInteger(accounts) || accounts < 0) return usage(PROVISIONING_USAGE[0]!);
       if (typeof disk === 'string') return usage(`${disk}\n  ${PROVISIONING_USAGE[0]}`);
       if (typeof defaultQuota === 'string') return usage(`${defaultQuota}\n  ${PROVISIONING_USAGE[0]}`);
-      const result = await service.provisioning.createPlan({ name, maxPopAccounts: accounts, diskQuotaMb: disk, defaultQuotaMb: defaultQuota }, requestId);
-      return report(result, (p) => [`✔ Plan "${p.name}": ${p.maxPopAccounts} POP accounts, ${formatMb(p.diskQuotaMb)} disk, ${formatMb(p.defaultQuotaMb)} default quota`]);
+      const result = await service.provisioning.createPlan(
+        { name, maxPopAccounts: accounts, diskQuotaMb: disk, defaultQuotaMb: defaultQuota },
+        requestId,
+      );
+      return report(result, (p) => [
+        `✔ Plan "${p.name}": ${p.maxPopAccounts} POP accounts, ${formatMb(p.diskQuotaMb)} disk, ` +
+          `${formatMb(p.defaultQuotaMb)} default quota`,
+      ]);
     }
     case 'plan list': {
       const plans = await service.provisioning.listPlans();
-      io.out(plans.map((p) => `${p.name}: ${p.maxPopAccounts} POP accounts, ${formatMb(p.diskQuotaMb)} disk, ${formatMb(p.defaultQuotaMb)} default quota`).join('\n') || 'No plans yet.');
+      io.out(
+        plans
+          .map(
+            (p) =>
+              `${p.name}: ${p.maxPopAccounts} POP accounts, ${formatMb(p.diskQuotaMb)} disk, ` +
+              `${formatMb(p.defaultQuotaMb)} default quota`,
+          )
+          .join('\n') || 'No plans yet.',
+      );
       return 0;
     }
     case 'account create': {
       const username = positionals[2];
       if (!username || !values.plan || !values.domain?.length) return usage(PROVISIONING_USAGE[2]!);
-      const result = await service.provisioning.createHostingAccount({ username, plan: values.plan, domains: values.domain, password: await password() }, requestId);
+      const result = await service.provisioning.createHostingAccount(
+        { username, plan: values.plan, domains: values.domain, password: await password() },
+        requestId,
+      );
       return report(result, (a) => [
         `✔ Hosting account ${a.username} with ${a.domains.join(', ')}`,
         `  Main Account login: ${a.username}`,
@@ -103,7 +125,10 @@ export async function runProvisioning(service: PopService, io: ConsoleIO, argv: 
       const username = positionals[2];
       if (!username) return usage(PROVISIONING_USAGE[3]!);
       const result = await service.provisioning.setHostingAccountPassword(username, await password(), requestId);
-      return report(result, (a) => [`✔ New control-panel password for ${a.username}`, ...(a.generated ? [`  Password (shown once): ${a.password.reveal()}`] : [])]);
+      return report(result, (a) => [
+        `✔ New control-panel password for ${a.username}`,
+        ...(a.generated ? [`  Password (shown once): ${a.password.reveal()}`] : []),
+      ]);
     }
     case 'account list': {
       const accounts = await service.provisioning.listHostingAccounts();
@@ -113,23 +138,38 @@ export async function runProvisioning(service: PopService, io: ConsoleIO, argv: 
     case 'domain add': {
       const [, , username, domain] = positionals;
       if (!username || !domain) return usage(PROVISIONING_USAGE[5]!);
-      return report(await service.provisioning.addDomain(username, domain, requestId), (d) => [`✔ ${d.domain} added to ${d.username}`]);
+      return report(await service.provisioning.addDomain(username, domain, requestId), (d) => [
+        `✔ ${d.domain} added to ${d.username}`,
+      ]);
     }
     case 'bind':
     case 'unbind': {
       const [verb, platform, workspace, username] = positionals;
-      if (!platform || !workspace || !username || positionals.length > 4) return usage(PROVISIONING_USAGE[verb === 'bind' ? 6 : 7]!);
+      if (!platform || !workspace || !username || positionals.length > 4)
+        return usage(PROVISIONING_USAGE[verb === 'bind' ? 6 : 7]!);
       const result = await service.provisioning.bind(platform, workspace, username, requestId, verb === 'unbind');
       const what = username === '*' ? 'every hosting account' : username;
       return report(result, (r) =>
-        [verb === 'bind' ? (r.changed ? `✔ ${platform} ${workspace} is bound to ${what}` : `• ${platform} ${workspace} was already bound to ${what}`) : r.changed ? `✔ ${platform} ${workspace} is no longer bound to ${what}` : `• ${platform} ${workspace} was not bound to ${what}`].concat(
+        [
+          verb === 'bind'
+            ? r.changed
+              ? `✔ ${platform} ${workspace} is bound to ${what}`
+              : `• ${platform} ${workspace} was already bound to ${what}`
+            : r.changed
+              ? `✔ ${platform} ${workspace} is no longer bound to ${what}`
+              : `• ${platform} ${workspace} was not bound to ${what}`,
+        ].concat(
           verb === 'bind' && r.changed ? [`  Next: popbot pop grant ${platform}:${workspace}/<user-id> admin`] : [],
         ),
       );
     }
     default: {
       const bindings = await service.provisioning.listBindings();
-      io.out(bindings.map((b) => `${b.platform} ${b.workspaceId} → ${b.username ?? '* (every hosting account)'}`).join('\n') || 'No bindings yet.');
+      io.out(
+        bindings
+          .map((b) => `${b.platform} ${b.workspaceId} → ${b.username ?? '* (every hosting account)'}`)
+          .join('\n') || 'No bindings yet.',
+      );
       return 0;
     }
   }

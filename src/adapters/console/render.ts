@@ -37,9 +37,13 @@ export function renderReply(reply: Reply): string {
 }
 
 /** What a new embedded database says on screen: the demo account, its control-panel password once, what to try. */
-export function renderDemoNotice(demo: { username: string; password: Secret; domain: string }, location: string): string {
+export function renderDemoNotice(
+  demo: { username: string; password: Secret; domain: string },
+  location: string,
+): string {
   return [
-    `• New embedded database in ${location}: created the DEMO hosting account "${demo.username}" with domain ${demo.domain} (plan Demo: 10 POP accounts, 1 GB).`,
+    `• New embedded database in ${location}: created the DEMO hosting account "${demo.username}" with domain ` +
+      `${demo.domain} (plan Demo: 10 POP accounts, 1 GB).`,
     `  Main Account login: ${demo.username}  control-panel password (shown once): ${demo.password.reveal()}`,
     '  Try: pop add scott 10MB',
   ].join('\n');

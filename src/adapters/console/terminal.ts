@@ -15,7 +15,11 @@ export type ConsoleIO = {
 };
 
 /** Console IO over process streams: one readline for lines and hidden input alike. */
-export function terminalIO(input: Readable & { isTTY?: boolean }, output: Writable & { isTTY?: boolean }, error: Writable): ConsoleIO {
+export function terminalIO(
+  input: Readable & { isTTY?: boolean },
+  output: Writable & { isTTY?: boolean },
+  error: Writable,
+): ConsoleIO {
   const tty = Boolean(input.isTTY && output.isTTY);
   let rl: Interface | undefined;
   let muted = false;

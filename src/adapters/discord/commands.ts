@@ -10,11 +10,42 @@ import { COMMANDS } from '../../commands/registry.ts';
 type Option = APIApplicationCommandBasicOption;
 const S = ApplicationCommandOptionType.String;
 
-const name = (required: boolean, description = 'account name, or name@domain'): Option => ({ type: S, name: 'name', description, required, autocomplete: true, max_length: 320 });
-const domain: Option = { type: S, name: 'domain', description: 'one of your domains (needed when you have several)', required: false, max_length: 253 };
-const page: Option = { type: ApplicationCommandOptionType.Integer, name: 'page', description: 'page number', required: false, min_value: 1, max_value: 10_000 };
-const quota = (required: boolean): Option => ({ type: S, name: 'quota', description: '10MB, 1.5GB, or 0 / unlimited', required, max_length: 20 });
-const target: Option = { type: ApplicationCommandOptionType.Mentionable, name: 'target', description: 'a member or a role', required: true };
+const name = (required: boolean, description = 'account name, or name@domain'): Option => ({
+  type: S,
+  name: 'name',
+  description,
+  required,
+  autocomplete: true,
+  max_length: 320,
+});
+const domain: Option = {
+  type: S,
+  name: 'domain',
+  description: 'one of your domains (needed when you have several)',
+  required: false,
+  max_length: 253,
+};
+const page: Option = {
+  type: ApplicationCommandOptionType.Integer,
+  name: 'page',
+  description: 'page number',
+  required: false,
+  min_value: 1,
+  max_value: 10_000,
+};
+const quota = (required: boolean): Option => ({
+  type: S,
+  name: 'quota',
+  description: '10MB, 1.5GB, or 0 / unlimited',
+  required,
+  max_length: 20,
+});
+const target: Option = {
+  type: ApplicationCommandOptionType.Mentionable,
+  name: 'target',
+  description: 'a member or a role',
+  required: true,
+};
 
 /** The typed options of each subcommand; names and descriptions come from the command registry. */
 export const DISCORD_OPTIONS: Record<string, Option[]> = {
@@ -22,11 +53,36 @@ export const DISCORD_OPTIONS: Record<string, Option[]> = {
   list: [domain, page],
   info: [name(true)],
   add: [name(true, 'name of the new account (a–z, 0–9), or name@domain'), quota(false)],
-  passwd: [name(true), { type: ApplicationCommandOptionType.Boolean, name: 'own', description: 'choose the password yourself instead of a generated one', required: false }],
+  passwd: [
+    name(true),
+    {
+      type: ApplicationCommandOptionType.Boolean,
+      name: 'own',
+      description: 'choose the password yourself instead of a generated one',
+      required: false,
+    },
+  ],
   quota: [name(true), quota(true)],
   delete: [name(true)],
-  plan: [domain, { type: ApplicationCommandOptionType.Boolean, name: 'request', description: 'ask sales for more POP accounts', required: false }],
-  catchall: [domain, { type: S, name: 'setting', description: 'main, fail, blackhole, or an account name (admins)', required: false, max_length: 64 }],
+  plan: [
+    domain,
+    {
+      type: ApplicationCommandOptionType.Boolean,
+      name: 'request',
+      description: 'ask sales for more POP accounts',
+      required: false,
+    },
+  ],
+  catchall: [
+    domain,
+    {
+      type: S,
+      name: 'setting',
+      description: 'main, fail, blackhole, or an account name (admins)',
+      required: false,
+      max_length: 64,
+    },
+  ],
   audit: [{ ...name(false), description: 'only changes of this account' }, page],
   grant: [
     target,
@@ -71,9 +127,16 @@ export type OptionValues = Record<string, string | number | boolean | { mention:
  * A subcommand's typed options as words and flags for the dispatcher: each value stays one
  * word, so `scott --yes` typed as a name is an invalid name, never a flag.
  */
-export function toCommandInput(subcommand: string, o: OptionValues): { words: string[]; flags: Record<string, string | true> } {
-  const str = (v: OptionValues[string]) => (v === undefined ? undefined : typeof v === 'object' ? v.mention : String(v));
-  const words = (...values: (string | undefined)[]) => [subcommand, ...values.filter((v): v is string => v !== undefined)];
+export function toCommandInput(
+  subcommand: string,
+  o: OptionValues,
+): { words: string[]; flags: Record<string, string | true> } {
+  const str = (v: OptionValues[string]) =>
+    v === undefined ? undefined : typeof v === 'object' ? v.mention : String(v);
+  const words = (...values: (string | undefined)[]) => [
+    subcommand,
+    ...values.filter((v): v is string => v !== undefined),
+  ];
   const flags: Record<string, string | true> = {};
   if (o.page !== undefined) flags.page = String(o.page);
   if (o.own === true) flags.own = true;

@@ -45,12 +45,25 @@ const notice = (title: string, line?: string): Reply => ({ tone: 'info', title, 
 function actorOf(interaction: Interaction & { guildId: string }): Actor {
   const member = interaction.member as { roles: string[] | { cache: Map<string, unknown> } } | null;
   const roles = !member ? [] : Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()];
-  return { platform: 'discord', workspaceId: interaction.guildId, userId: interaction.user.id, userName: interaction.user.username, roleIds: roles };
+  return {
+    platform: 'discord',
+    workspaceId: interaction.guildId,
+    userId: interaction.user.id,
+    userName: interaction.user.username,
+    roleIds: roles,
+  };
 }
 
 /** What may be logged of a failure: a DiscordAPIError carries the request body, which can hold a password. */
 function safeError(error: unknown) {
-  const e = error as { name?: string; message?: string; status?: number; method?: string; code?: number | string; stack?: string };
+  const e = error as {
+    name?: string;
+    message?: string;
+    status?: number;
+    method?: string;
+    code?: number | string;
+    stack?: string;
+  };
   return { name: e.name, message: e.message, status: e.status, method: e.method, code: e.code, stack: e.stack };
 }
 
@@ -75,7 +88,9 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
   async function announce(announcement: Announcement) {
     const channel = announcement.channel === 'sales' ? settings.salesChannel : settings.auditChannel;
     if (!channel) return;
-    await client.rest.post(Routes.channelMessages(channel), { body: { content: announcement.text, allowed_mentions: { parse: [] } } });
+    await client.rest.post(Routes.channelMessages(channel), {
+      body: { content: announcement.text, allowed_mentions: { parse: [] } },
+    });
   }
 
   /**
@@ -130,7 +145,10 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
     for (const option of DISCORD_OPTIONS[subcommand] ?? []) {
       const raw = interaction.options.get(option.name);
       if (!raw) continue;
-      if (option.name === 'target') values.target = { mention: interaction.options.resolved?.roles?.has(String(raw.value)) ? `<@&${raw.value}>` : `<@${raw.value}>` };
+      if (option.name === 'target')
+        values.target = {
+          mention: interaction.options.resolved?.roles?.has(String(raw.value)) ? `<@&${raw.value}>` : `<@${raw.value}>`,
+        };
       else values[option.name] = raw.value as string | number | boolean;
     }
     const input = toCommandInput(subcommand, values);
@@ -180,7 +198,9 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
     const pendingId = interaction.customId.slice(OWN_PASSWORD_MODAL.length);
     const chosen = new Secret(interaction.fields.getTextInputValue('password'));
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    await dispatcher.handleAction(actorOf(interaction), pendingId, deliveryFor(interaction), { chosenPassword: chosen });
+    await dispatcher.handleAction(actorOf(interaction), pendingId, deliveryFor(interaction), {
+      chosenPassword: chosen,
+    });
   }
 
   /** Every interaction: claimed once across processes, guilds only; unexpected failures answer with a ref. */
@@ -191,12 +211,23 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
         return;
       }
       if (!interaction.inGuild()) {
-        await dispatcher.refuseOutside({ platform: 'discord', workspaceId: 'dm', userId: interaction.user.id, userName: interaction.user.username, roleIds: [] }, 'direct message');
-        if (interaction.isRepliable()) await answer(interaction, notice('popbot works in servers only', 'Run /pop in a server channel.'));
+        await dispatcher.refuseOutside(
+          {
+            platform: 'discord',
+            workspaceId: 'dm',
+            userId: interaction.user.id,
+            userName: interaction.user.username,
+            roleIds: [],
+          },
+          'direct message',
+        );
+        if (interaction.isRepliable())
+          await answer(interaction, notice('popbot works in servers only', 'Run /pop in a server channel.'));
         return;
       }
       if (interaction.isAutocomplete()) return await onAutocomplete(interaction as Guilded<AutocompleteInteraction>);
-      if (interaction.isChatInputCommand() && interaction.commandName === 'pop') return await onCommand(interaction as Guilded<ChatInputCommandInteraction>);
+      if (interaction.isChatInputCommand() && interaction.commandName === 'pop')
+        return await onCommand(interaction as Guilded<ChatInputCommandInteraction>);
       if (interaction.isButton()) return await onButton(interaction as Guilded<ButtonInteraction>);
       if (interaction.isModalSubmit()) return await onModal(interaction as Guilded<ModalSubmitInteraction>);
     } catch (error) {
@@ -204,7 +235,10 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
       log.error({ err: safeError(error), ref }, 'discord interaction failed');
       if (interaction.isRepliable()) {
         const message = { content: `Something went wrong (ref ${ref}).`, embeds: [], components: [] };
-        await (interaction.deferred || interaction.replied ? interaction.editReply(message) : interaction.reply({ ...message, flags: MessageFlags.Ephemeral })).catch(() => undefined);
+        await (interaction.deferred || interaction.replied
+          ? interaction.editReply(message)
+          : interaction.reply({ ...message, flags: MessageFlags.Ephemeral })
+        ).catch(() => undefined);
       }
     }
   }

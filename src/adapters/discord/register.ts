@@ -2,9 +2,14 @@ import { REST, Routes } from 'discord.js';
 import { popCommandData } from './commands.ts';
 
 /** Registers `/pop` for one guild (instant, for development) or globally; returns what Discord answered. */
-export async function registerCommands(settings: { token: string; applicationId: string; apiUrl?: string }, guildId?: string) {
+export async function registerCommands(
+  settings: { token: string; applicationId: string; apiUrl?: string },
+  guildId?: string,
+) {
   const rest = new REST(settings.apiUrl ? { api: settings.apiUrl } : {}).setToken(settings.token);
-  const route = guildId ? Routes.applicationGuildCommands(settings.applicationId, guildId) : Routes.applicationCommands(settings.applicationId);
+  const route = guildId
+    ? Routes.applicationGuildCommands(settings.applicationId, guildId)
+    : Routes.applicationCommands(settings.applicationId);
   const body = [popCommandData()];
   const answer = (await rest.put(route, { body })) as { name: string; id: string }[];
   return { scope: guildId ? `guild ${guildId}` : 'global', subcommands: body[0]!.options!.map((o) => o.name), answer };
@@ -27,7 +32,10 @@ export async function runRegister(
     return 78;
   }
   const result = await registerCommands(settings, guild);
-  io.out(`✔ Registered /pop (${result.scope}) with ${result.subcommands.length} subcommands: ${result.subcommands.join(', ')}`);
+  io.out(
+    `✔ Registered /pop (${result.scope}) with ${result.subcommands.length} subcommands: ` +
+      `${result.subcommands.join(', ')}`,
+  );
   if (!guild) io.out('  Global commands can take a while to appear; use --guild <id> while developing.');
   return 0;
 }

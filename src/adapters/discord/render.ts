@@ -1,8 +1,21 @@
-import { ButtonStyle, ComponentType, MessageFlags, type APIActionRowComponent, type APIButtonComponent, type APIEmbed } from 'discord.js';
+import {
+  ButtonStyle,
+  ComponentType,
+  MessageFlags,
+  type APIActionRowComponent,
+  type APIButtonComponent,
+  type APIEmbed,
+} from 'discord.js';
 import type { Action, ActionKind, Reply } from '../../commands/reply.ts';
 
 const COLORS: Record<Reply['tone'], number> = { success: 0x2e7d32, info: 0x5865f2, error: 0xc62828, confirm: 0xf9a825 };
-const KIND_CODES: Record<ActionKind, string> = { 'confirm-delete': 'd', cancel: 'c', 'own-password': 'o', page: 'p', 'request-more': 'r' };
+const KIND_CODES: Record<ActionKind, string> = {
+  'confirm-delete': 'd',
+  cancel: 'c',
+  'own-password': 'o',
+  page: 'p',
+  'request-more': 'r',
+};
 
 /**
  * A button's custom_id names its pending action (SPEC §12): `pop:<kind>:<id>`, 22 characters at most
@@ -22,17 +35,32 @@ export function decodeButton(customId: string): { kind: ActionKind; pendingId: s
 export const OWN_PASSWORD_MODAL = 'pop:m:';
 
 function buttonFor(action: Action): APIButtonComponent {
-  const style = action.style === 'danger' ? ButtonStyle.Danger : action.style === 'primary' ? ButtonStyle.Primary : ButtonStyle.Secondary;
-  return { type: ComponentType.Button, custom_id: encodeButton(action.kind, action.pendingId), label: action.label.slice(0, 80), style };
+  const style =
+    action.style === 'danger'
+      ? ButtonStyle.Danger
+      : action.style === 'primary'
+        ? ButtonStyle.Primary
+        : ButtonStyle.Secondary;
+  return {
+    type: ComponentType.Button,
+    custom_id: encodeButton(action.kind, action.pendingId),
+    label: action.label.slice(0, 80),
+    style,
+  };
 }
 
 /** A reply as an ephemeral Discord message: one embed that reads well on a phone, and buttons. */
 export function renderMessage(reply: Reply) {
   const embed: APIEmbed = { title: reply.title.slice(0, 256), color: COLORS[reply.tone] };
   const description: string[] = [...(reply.lines ?? [])];
-  for (const row of reply.rows ?? []) description.push(row.detail ? `**${row.title}**\n${row.detail}` : `**${row.title}**`);
+  for (const row of reply.rows ?? [])
+    description.push(row.detail ? `**${row.title}**\n${row.detail}` : `**${row.title}**`);
   if (description.length) embed.description = description.join('\n').slice(0, 4000);
-  const fields = (reply.fields ?? []).map((f) => ({ name: f.label, value: f.value.slice(0, 1024) || '—', inline: f.value.length < 40 }));
+  const fields = (reply.fields ?? []).map((f) => ({
+    name: f.label,
+    value: f.value.slice(0, 1024) || '—',
+    inline: f.value.length < 40,
+  }));
   if (reply.secret) {
     const s = reply.secret;
     fields.push(
@@ -44,6 +72,8 @@ export function renderMessage(reply: Reply) {
   if (fields.length) embed.fields = fields.slice(0, 25);
   if (reply.footer) embed.footer = { text: reply.footer.slice(0, 2048) };
   const buttons = (reply.actions ?? []).map(buttonFor);
-  const components: APIActionRowComponent<APIButtonComponent>[] = buttons.length ? [{ type: ComponentType.ActionRow, components: buttons.slice(0, 5) }] : [];
+  const components: APIActionRowComponent<APIButtonComponent>[] = buttons.length
+    ? [{ type: ComponentType.ActionRow, components: buttons.slice(0, 5) }]
+    : [];
   return { embeds: [embed], components, flags: MessageFlags.Ephemeral as const };
 }

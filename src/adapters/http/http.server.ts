@@ -19,10 +19,20 @@ function refuse(res: ServerResponse, status: number, text: string) {
  * pages. `handlers` get first pick of each request and return true when they answered it. Bounded:
  * body size, time to send a request, idle time and the number of connections.
  */
-export function createHttpServer(deps: { isHealthy(): Promise<boolean>; handlers?: HttpHandler[]; maxConnections: number; clientTimeoutMs?: number }): Server {
+export function createHttpServer(deps: {
+  isHealthy(): Promise<boolean>;
+  handlers?: HttpHandler[];
+  maxConnections: number;
+  clientTimeoutMs?: number;
+}): Server {
   const timeout = deps.clientTimeoutMs ?? CLIENT_TIMEOUT_MS;
   const server = createServer(
-    { headersTimeout: timeout, requestTimeout: timeout, keepAliveTimeout: Math.min(5_000, timeout), connectionsCheckingInterval: Math.min(1_000, timeout) },
+    {
+      headersTimeout: timeout,
+      requestTimeout: timeout,
+      keepAliveTimeout: Math.min(5_000, timeout),
+      connectionsCheckingInterval: Math.min(1_000, timeout),
+    },
     async (req, res) => {
       try {
         if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -5,7 +5,12 @@ import type { CommandMetrics } from '../../commands/dispatch.ts';
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'popbot_' });
-  const commands = new Counter({ name: 'popbot_commands_total', help: 'Commands handled, by command and outcome', labelNames: ['command', 'outcome'], registers: [registry] });
+  const commands = new Counter({
+    name: 'popbot_commands_total',
+    help: 'Commands handled, by command and outcome',
+    labelNames: ['command', 'outcome'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'popbot_command_duration_seconds',
     help: 'Time to handle a command, hashing included',

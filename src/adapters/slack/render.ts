@@ -1,7 +1,7 @@
 import type { Action, Reply } from '../../commands/reply.ts';
 
 /** Slack's mrkdwn needs &, < and > escaped in anything that came from users or the database. */
-export const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export const ACTION_PREFIX = 'popbot:';
 
@@ -19,7 +19,7 @@ function button(action: Action): Block {
   if (action.confirm) {
     block.confirm = {
       title: { type: 'plain_text', text: action.confirm.title.slice(0, 100) },
-      text: { type: 'mrkdwn', text: escape(action.confirm.text) },
+      text: { type: 'mrkdwn', text: escapeMrkdwn(action.confirm.text) },
       confirm: { type: 'plain_text', text: action.confirm.confirm },
       deny: { type: 'plain_text', text: action.confirm.deny },
       ...(action.style === 'danger' ? { style: 'danger' } : {}),
@@ -36,26 +36,41 @@ function button(action: Action): Block {
 export function renderBlocks(reply: Reply): { text: string; blocks: Block[] } {
   const blocks: Block[] = [];
   const icon = { success: ':white_check_mark:', info: '', error: ':no_entry:', confirm: ':warning:' }[reply.tone];
-  blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `${icon ? `${icon} ` : ''}*${escape(reply.title)}*` } });
-  if (reply.lines?.length) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: reply.lines.map(escape).join('\n') } });
+  blocks.push({
+    type: 'section',
+    text: { type: 'mrkdwn', text: `${icon ? `${icon} ` : ''}*${escapeMrkdwn(reply.title)}*` },
+  });
+  if (reply.lines?.length)
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: reply.lines.map(escapeMrkdwn).join('\n') } });
   if (reply.fields?.length) {
-    blocks.push({ type: 'section', fields: reply.fields.slice(0, 10).map((f) => ({ type: 'mrkdwn', text: `*${escape(f.label)}*\n${escape(f.value)}` })) });
+    blocks.push({
+      type: 'section',
+      fields: reply.fields
+        .slice(0, 10)
+        .map((f) => ({ type: 'mrkdwn', text: `*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(f.value)}` })),
+    });
   }
   for (const row of reply.rows ?? []) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: row.detail ? `*${escape(row.title)}*\n${escape(row.detail)}` : `*${escape(row.title)}*` } });
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: row.detail ? `*${escapeMrkdwn(row.title)}*\n${escapeMrkdwn(row.detail)}` : `*${escapeMrkdwn(row.title)}*`,
+      },
+    });
   }
   if (reply.secret) {
     const s = reply.secret;
     blocks.push({
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*Login*\n${s.logins.map((l) => `\`${escape(l)}\``).join('\nor ')}` },
+        { type: 'mrkdwn', text: `*Login*\n${s.logins.map((l) => `\`${escapeMrkdwn(l)}\``).join('\nor ')}` },
         { type: 'mrkdwn', text: `*Password*\n\`${s.password.reveal()}\`` },
-        { type: 'mrkdwn', text: `*POP3 server*\n\`${escape(s.server.host)}\` port ${s.server.port}` },
+        { type: 'mrkdwn', text: `*POP3 server*\n\`${escapeMrkdwn(s.server.host)}\` port ${s.server.port}` },
       ],
     });
   }
-  if (reply.footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escape(reply.footer) }] });
+  if (reply.footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(reply.footer) }] });
   if (reply.actions?.length) blocks.push({ type: 'actions', elements: reply.actions.map(button) });
   // The notification text never carries the password, so it cannot show on a lock screen.
   return { text: reply.title, blocks };

@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type ButtonAction, type Logger as BoltLogger } from '@slack/bolt';
+import {
+  App,
+  HTTPReceiver,
+  LogLevel,
+  SocketModeReceiver,
+  type ButtonAction,
+  type Logger as BoltLogger,
+} from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Dispatcher } from '../../commands/dispatch.ts';
 import type { ActionKind, Announcement, Delivery, Reply } from '../../commands/reply.ts';
@@ -50,7 +57,9 @@ function boltLogger(logger: Logger): BoltLogger {
     info: (...msg) => log.info(msg.map(String).join(' ')),
     warn: (...msg) => log.warn(msg.map(String).join(' ')),
     error: (...msg) => log.error(msg.map(String).join(' ')),
-    setLevel: (l) => void (level = l),
+    setLevel: (l) => {
+      level = l;
+    },
     getLevel: () => level,
     setName: () => {},
   };
@@ -72,11 +81,28 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
   const log = logger.child({ component: 'slack' });
   const apiUrl = settings.apiUrl ? settings.apiUrl.replace(/\/?$/, '/') : undefined;
   // Bounded retries: a post that cannot get through must not hold a shutdown for half an hour.
-  const clientOptions = { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 } };
+  const clientOptions = {
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000 },
+  };
   const receiver = settings.appToken
-    ? new SocketModeReceiver({ appToken: settings.appToken, logger: boltLogger(logger), installerOptions: { clientOptions } })
-    : new HTTPReceiver({ signingSecret: settings.signingSecret ?? '', endpoints: SLACK_EVENTS_PATH, logger: boltLogger(logger) });
-  const app = new App({ token: settings.botToken, receiver, logger: boltLogger(logger), deferInitialization: true, clientOptions });
+    ? new SocketModeReceiver({
+        appToken: settings.appToken,
+        logger: boltLogger(logger),
+        installerOptions: { clientOptions },
+      })
+    : new HTTPReceiver({
+        signingSecret: settings.signingSecret ?? '',
+        endpoints: SLACK_EVENTS_PATH,
+        logger: boltLogger(logger),
+      });
+  const app = new App({
+    token: settings.botToken,
+    receiver,
+    logger: boltLogger(logger),
+    deferInitialization: true,
+    clientOptions,
+  });
   await app.init();
 
   app.error(async (error) => {
@@ -88,12 +114,21 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
    * accepted it; throws after the last try, so a password nobody received is taken back.
    */
   async function respondTo(responseUrl: string, reply: Reply, replaceOriginal = false) {
-    const body = JSON.stringify({ response_type: 'ephemeral', replace_original: replaceOriginal, ...renderBlocks(reply) });
+    const body = JSON.stringify({
+      response_type: 'ephemeral',
+      replace_original: replaceOriginal,
+      ...renderBlocks(reply),
+    });
     let status = 0;
     for (const wait of RESPONSE_TRIES) {
       if (wait) await new Promise((r) => setTimeout(r, wait));
       try {
-        const response = await fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(5_000) });
+        const response = await fetch(responseUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+          signal: AbortSignal.timeout(5_000),
+        });
         await response.arrayBuffer();
         if (response.ok) return;
         status = response.status;
@@ -143,8 +178,16 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
   app.command('/pop', async ({ command, ack }) => {
     await ack();
     if (!(await claimed(command.trigger_id))) return;
-    const actor = actorOf({ team: { id: command.team_id }, enterprise: command.enterprise_id ? { id: command.enterprise_id } : null, user: { id: command.user_id, name: command.user_name } });
-    const target: ReplyTarget = { responseUrl: command.response_url, userId: command.user_id, channelId: command.channel_id };
+    const actor = actorOf({
+      team: { id: command.team_id },
+      enterprise: command.enterprise_id ? { id: command.enterprise_id } : null,
+      user: { id: command.user_id, name: command.user_name },
+    });
+    const target: ReplyTarget = {
+      responseUrl: command.response_url,
+      userId: command.user_id,
+      channelId: command.channel_id,
+    };
     if (/^passwd$/i.test(command.text.trim())) {
       // Phone first: pick the account from a searchable list instead of typing it.
       const picker = await dispatcher.offerPasswdPicker(actor);
@@ -162,12 +205,21 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
     const kind = (action as ButtonAction).action_id.slice(ACTION_PREFIX.length) as ActionKind;
     const pendingId = action.value ?? '';
     const actor = actorOf(body as Body);
-    const target: ReplyTarget = { responseUrl: body.response_url, userId: body.user.id, channelId: body.channel?.id, replaceOriginal: kind !== 'request-more' };
-    if (kind === 'cancel') return dispatcher.deliver(await dispatcher.cancelAction(actor, pendingId), deliveryTo(target));
+    const target: ReplyTarget = {
+      responseUrl: body.response_url,
+      userId: body.user.id,
+      channelId: body.channel?.id,
+      replaceOriginal: kind !== 'request-more',
+    };
+    if (kind === 'cancel')
+      return dispatcher.deliver(await dispatcher.cancelAction(actor, pendingId), deliveryTo(target));
     if (kind === 'own-password') {
       const checked = await dispatcher.checkAction(actor, pendingId);
       if (!checked.ok) return dispatcher.deliver(checked.reply, deliveryTo({ ...target, replaceOriginal: false }));
-      await app.client.views.open({ trigger_id: body.trigger_id, view: ownPasswordView(pendingId, checked.address, target) });
+      await app.client.views.open({
+        trigger_id: body.trigger_id,
+        view: ownPasswordView(pendingId, checked.address, target),
+      });
       return;
     }
     await dispatcher.handleAction(actor, pendingId, deliveryTo(target));
@@ -177,10 +229,15 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
     const meta = JSON.parse(view.private_metadata) as { pendingId: string } & ReplyTarget;
     if (!(await claimed((body as { trigger_id?: string }).trigger_id))) return ack();
     const typed = view.state.values.password?.value?.value ?? '';
-    const reply = await dispatcher.runAction(actorOf(body as Body), meta.pendingId, { chosenPassword: new Secret(typed) });
+    const reply = await dispatcher.runAction(actorOf(body as Body), meta.pendingId, {
+      chosenPassword: new Secret(typed),
+    });
     if (reply.errorCode) {
       // Inline, in the modal; the message names the rule, never the password.
-      await ack({ response_action: 'errors', errors: { password: (reply.lines ?? [reply.title]).join(' ').slice(0, 300) } });
+      await ack({
+        response_action: 'errors',
+        errors: { password: (reply.lines ?? [reply.title]).join(' ').slice(0, 300) },
+      });
       return;
     }
     await ack();
@@ -188,9 +245,18 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
   });
 
   app.options({ action_id: PICKER_ACTION }, async ({ ack, body }) => {
-    const accounts = await dispatcher.suggestAccounts(actorOf(body as Body), String((body as { value?: string }).value ?? ''), 100);
+    const accounts = await dispatcher.suggestAccounts(
+      actorOf(body as Body),
+      String((body as { value?: string }).value ?? ''),
+      100,
+    );
     // Block Kit options (external_select), which Bolt's ack type does not describe: text ≤ 75, value ≤ 150.
-    await ack({ options: accounts.map((a) => ({ text: { type: 'plain_text', text: compactAddress(a, 75) }, value: compactAddress(a, 150) })) } as never);
+    await ack({
+      options: accounts.map((a) => ({
+        text: { type: 'plain_text', text: compactAddress(a, 75) },
+        value: compactAddress(a, 150),
+      })),
+    } as never);
   });
 
   app.view(PICKER_VIEW, async ({ ack, body, view }) => {
@@ -199,7 +265,11 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
     const address = view.state.values.account?.[PICKER_ACTION]?.selected_option?.value;
     if (!address) return ack({ response_action: 'errors', errors: { account: 'Choose an account.' } });
     const reply = await dispatcher.runAction(actorOf(body as Body), meta.pendingId, { picked: address });
-    if (reply.errorCode) return ack({ response_action: 'errors', errors: { account: (reply.lines ?? [reply.title]).join(' ').slice(0, 300) } });
+    if (reply.errorCode)
+      return ack({
+        response_action: 'errors',
+        errors: { account: (reply.lines ?? [reply.title]).join(' ').slice(0, 300) },
+      });
     await ack();
     await dispatcher.deliver(reply, deliveryTo(meta));
   });
@@ -207,7 +277,8 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
   return {
     /** Routes POST /slack/events into Bolt (HTTP mode); the shared HTTP server calls it first. */
     httpHandler(req: IncomingMessage, res: ServerResponse): boolean {
-      if (settings.appToken || req.method !== 'POST' || (req.url ?? '').split('?')[0] !== SLACK_EVENTS_PATH) return false;
+      if (settings.appToken || req.method !== 'POST' || (req.url ?? '').split('?')[0] !== SLACK_EVENTS_PATH)
+        return false;
       const signedAt = Number(req.headers['x-slack-request-timestamp']);
       if (signedAt > Date.now() / 1000 + MAX_CLOCK_SKEW_SECONDS) {
         log.warn({ signedAt }, 'request dated in the future refused');
@@ -245,7 +316,12 @@ function ownPasswordView(pendingId: string, address: string, target: ReplyTarget
   return modal(OWN_PASSWORD_VIEW, { pendingId, ...target }, 'Set my own password', 'Set password', {
     block_id: 'password',
     label: { type: 'plain_text', text: `New password for ${compactAddress(address, 130)}` },
-    hint: { type: 'plain_text', text: `At least 10 and at most ${MAX_PASSWORD_LENGTH} characters, hard to guess, without the account name or the domain.` },
+    hint: {
+      type: 'plain_text',
+      text:
+        `At least 10 and at most ${MAX_PASSWORD_LENGTH} characters, hard to guess, without the account name or ` +
+        `the domain.`,
+    },
     element: { type: 'plain_text_input', action_id: 'value', min_length: 1, max_length: MAX_PASSWORD_LENGTH },
   });
 }
@@ -254,6 +330,11 @@ function pickerView(pendingId: string, target: ReplyTarget) {
   return modal(PICKER_VIEW, { pendingId, ...target }, 'New password', 'Set new password', {
     block_id: 'account',
     label: { type: 'plain_text', text: 'Account' },
-    element: { type: 'external_select', action_id: PICKER_ACTION, min_query_length: 0, placeholder: { type: 'plain_text', text: 'Start typing a name' } },
+    element: {
+      type: 'external_select',
+      action_id: PICKER_ACTION,
+      min_query_length: 0,
+      placeholder: { type: 'plain_text', text: 'Start typing a name' },
+    },
   });
 }
