@@ -3,12 +3,7 @@
  * Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres;
  * a database popbot_bench is created and dropped). Not part of the tests.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { promisify } from 'node:util';
 import argon2 from 'argon2';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -25,6 +20,7 @@ import {
 } from '../src/service/index.ts';
 import { createDispatcher } from '../src/commands/dispatch.ts';
 import { benchSlack } from './slack.bench.ts';
+import { benchStartup } from './startup.bench.ts';
 
 const ACCOUNTS = 10_000;
 const ARGON2 = { memoryKiB: 19456, time: 2 };
@@ -207,32 +203,12 @@ async function runConcurrently(total: number, concurrency: number, task: (i: num
   );
 }
 
-async function benchStartup() {
-  const run = promisify(execFile);
-  const dir = mkdtempSync(join(tmpdir(), 'popbot-bench-'));
-  const env = { PATH: process.env.PATH, POPBOT_DATA_DIR: join(dir, 'data') };
-  const bin = join(import.meta.dirname, '../bin/popbot.js');
-  const time = async () => {
-    const t = performance.now();
-    await run(process.execPath, [bin, 'pop', 'help'], { env });
-    return performance.now() - t;
-  };
-  const cold = await time();
-  const warm = [await time(), await time(), await time()];
-  report('start to first reply, new embedded data folder (migrate + demo)', ms(cold));
-  report(
-    'start to first reply, existing embedded data folder',
-    `${ms(pct(warm, 50))} (${(cold / pct(warm, 50)).toFixed(1)}× faster than new)`,
-  );
-  rmSync(dir, { recursive: true, force: true });
-}
-
 process.stderr.write('popbot bench — measuring…\n');
 await withBenchDatabase(async (url) => {
   await benchService(url);
   await benchSlack(url, report);
+  benchStartup(url, report);
 });
-await benchStartup();
 
 const width = Math.max(...rows.map(([w]) => w.length));
 process.stdout.write(`\n| ${'measure'.padEnd(width)} | figure |\n| ${'-'.repeat(width)} | ------ |\n`);

@@ -118,6 +118,7 @@ async function main(argv: string[]): Promise<number | 'serving'> {
     const candidate = http.createHttpServer({
       isHealthy: () => isReachable(core.database.db),
       handlers: slack ? [slack.httpHandler] : [],
+      received: core.dispatcher.received,
       maxConnections: config.http.maxConnections,
     });
     if (await listen(candidate, port, config.http.host, (err) => logger.warn({ err, port }, 'HTTP server not started')))

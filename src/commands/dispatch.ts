@@ -44,11 +44,16 @@ const newRef = () => randomUUID().slice(0, 8);
  * Text → command → access → arguments → role → run → delivery. Every platform comes through here.
  * Buttons and modals come back as pending-action ids (SPEC §12), never as command text.
  */
-export function createDispatcher(deps: { service: PopService; logger: Logger; metrics?: CommandMetrics }) {
+export function createDispatcher(deps: {
+  service: PopService;
+  logger: Logger;
+  metrics?: CommandMetrics;
+  workQueue?: Partial<WorkQueueOptions>;
+}) {
   const { service, logger, metrics } = deps;
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
-  const queue = createWorkQueue(WORK_CONCURRENCY, WORK_WAITING);
+  const queue = createWorkQueue({ ...WORK_QUEUE, ...deps.workQueue });
 
   async function dispatch(
     actor: Actor,
@@ -241,6 +246,14 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
       return track(work.then((reply) => deliverThen(reply, delivery)));
     },
 
+    /**
+     * A platform request (a Slack HTTP request) arrived: queued work waits until it is acknowledged.
+     * Returns the function to call when its response has been sent.
+     */
+    received(): () => void {
+      return queue.received();
+    },
+
     /** Delivers a reply already made (a modal that answered inline first). */
     deliver(reply: Reply, delivery: Delivery): Promise<void> {
       return track(deliver(reply, delivery));
@@ -351,18 +364,37 @@ export function createDispatcher(deps: { service: PopService; logger: Logger; me
 export type Dispatcher = ReturnType<typeof createDispatcher>;
 
 /**
- * Work after an acknowledgement runs at most this many at a time per process: a burst of commands
- * never starves the acknowledgements of others (each platform's 3 s), and hashing keeps libuv's
- * threads busy without queueing behind itself.
+ * Work after an acknowledgement runs at most this many at a time per process, and only once every request
+ * received has been acknowledged: a burst of commands never delays the acknowledgements of others (each
+ * platform's 3 s), while hashing keeps libuv's threads busy.
  */
-const WORK_CONCURRENCY = 8;
-/** Beyond this many waiting, a command is answered "busy" at once instead of after minutes. */
-const WORK_WAITING = 1_000;
+export type WorkQueueOptions = {
+  /** Commands run at once (4: libuv's thread pool hashes four at a time). */
+  concurrency: number;
+  /** Beyond this many waiting, a command is answered "busy" at once instead of after minutes. */
+  maxWaiting: number;
+  /** Work waits for a gap of this long between requests (a burst is being received)… */
+  quietMs: number;
+  /** …but under a steady stream of requests, it starts after this long anyway. */
+  ackPriorityMs: number;
+};
 
-/** A FIFO queue with bounded concurrency and a bounded waiting list. */
-function createWorkQueue(concurrency: number, maxWaiting: number) {
+const WORK_QUEUE: WorkQueueOptions = { concurrency: 4, maxWaiting: 1_000, quietMs: 20, ackPriorityMs: 500 };
+
+/** A FIFO queue with bounded concurrency and a bounded waiting list, giving way to acknowledgements. */
+function createWorkQueue({ concurrency, maxWaiting, quietMs, ackPriorityMs }: WorkQueueOptions) {
   let running = 0;
   const waiting: Array<() => void> = [];
+  let unacknowledged = 0;
+  let lastReceived = 0;
+  /** Resolves once every request received is acknowledged and none arrived for `quietMs` (`ackPriorityMs` at most). */
+  const acknowledgementsSent = async () => {
+    const giveUp = performance.now() + ackPriorityMs;
+    while (unacknowledged > 0 || performance.now() - lastReceived < quietMs) {
+      if (performance.now() >= giveUp) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, quietMs / 4)));
+    }
+  };
   return {
     async run<T>(work: () => Promise<T>, whenFull: () => T): Promise<T> {
       if (running < concurrency) running++;
@@ -370,12 +402,24 @@ function createWorkQueue(concurrency: number, maxWaiting: number) {
       // A finishing task hands its slot straight to the first waiting one: `running` stays counted.
       else await new Promise<void>((resolve) => waiting.push(resolve));
       try {
+        await acknowledgementsSent();
         return await work();
       } finally {
         const woken = waiting.shift();
         if (woken) woken();
         else running--;
       }
+    },
+    /** A platform request arrived; the returned function is called once it has been acknowledged. */
+    received(): () => void {
+      unacknowledged++;
+      lastReceived = performance.now();
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
+        unacknowledged--;
+      };
     },
   };
 }

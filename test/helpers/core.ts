@@ -14,7 +14,7 @@ import {
 /** One strength worker per test file: it starts on first use and never holds the process open. */
 const sharedStrength = createStrengthJudge();
 import type { Clock, ServiceSettings } from '../../src/service/context.ts';
-import { createDispatcher } from '../../src/commands/dispatch.ts';
+import { createDispatcher, type WorkQueueOptions } from '../../src/commands/dispatch.ts';
 
 /** argon2id in the production format, with the smallest cost: for tests where hashing is not the point. */
 export const fastHasher: Hasher = createArgon2Hasher({ memoryKiB: 1024, time: 1 });
@@ -34,7 +34,12 @@ export function captureLogs() {
 /** The real service and dispatcher over a test database, with captured logs. */
 export function makeCore(
   db: Kysely<DB>,
-  options: { hasher?: Hasher; clock?: Clock; settings?: Partial<ServiceSettings> } = {},
+  options: {
+    hasher?: Hasher;
+    clock?: Clock;
+    settings?: Partial<ServiceSettings>;
+    workQueue?: Partial<WorkQueueOptions>;
+  } = {},
 ) {
   const { logger, lines } = captureLogs();
   const service = createService({
@@ -46,6 +51,6 @@ export function makeCore(
     settings: { rateLimitPerMinute: 10, pop3: { host: 'pop.example.net', port: 995 }, ...options.settings },
     strength: sharedStrength,
   });
-  const dispatcher = createDispatcher({ service, logger });
+  const dispatcher = createDispatcher({ service, logger, workQueue: options.workQueue });
   return { service, dispatcher, logger, logs: lines };
 }

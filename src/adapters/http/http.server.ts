@@ -24,6 +24,8 @@ export function createHttpServer(deps: {
   handlers?: HttpHandler[];
   maxConnections: number;
   clientTimeoutMs?: number;
+  /** Told of each request; the returned function is called once its response is sent (or it is cut off). */
+  received?: () => () => void;
 }): Server {
   const timeout = deps.clientTimeoutMs ?? CLIENT_TIMEOUT_MS;
   const server = createServer(
@@ -34,6 +36,11 @@ export function createHttpServer(deps: {
       connectionsCheckingInterval: Math.min(1_000, timeout),
     },
     async (req, res) => {
+      const answered = deps.received?.();
+      if (answered) {
+        res.once('finish', answered);
+        res.once('close', answered);
+      }
       try {
         if (req.method !== 'GET' && req.method !== 'HEAD') {
           const length = Number(req.headers['content-length'] ?? 0);
