@@ -38,7 +38,7 @@ export function benchStartup(databaseUrl: string, report: (what: string, figure:
   report('`node -e 0` (baseline)', `${cpuMs(node.cpu)}, ${node.wallMs.toFixed(0)} ms wall`);
   const help = measure([BIN, 'help'], base, runs);
   report('`popbot help` (goal ≤ 3× node -e 0)', `${cpuMs(help.cpu)} = ${(help.cpu / node.cpu).toFixed(1)}× node -e 0`);
-  const info = measure([BIN, 'pop', 'info', 'user1'], { ...base, DATABASE_URL: databaseUrl }, runs);
+  const info = measure([BIN, 'pop', 'info', 'user1@bench.example'], { ...base, DATABASE_URL: databaseUrl }, runs);
   report(
     '`popbot pop info user1@bench.example` on PostgreSQL (goal ≤ 6× node -e 0)',
     `${cpuMs(info.cpu)} = ${(info.cpu / node.cpu).toFixed(1)}× node -e 0, ${info.wallMs.toFixed(0)} ms wall`,

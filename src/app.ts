@@ -25,7 +25,7 @@ export class StartError extends Error {
 /** Database (migrated) → service → dispatcher: what every way of running popbot shares. */
 export async function buildCore(
   config: Config,
-  deps: { logger: Logger; metrics?: CommandMetrics; hasher?: Hasher },
+  deps: { logger: Logger; metrics?: CommandMetrics; hasher?: Hasher; embeddedSnapshot?: string },
 ): Promise<Core> {
   const { logger } = deps;
   const options = config.databaseUrl
@@ -38,7 +38,7 @@ export async function buildCore(
             'database connection lost',
           ),
       }
-    : { dataDir: config.dataDir };
+    : { dataDir: config.dataDir, snapshotPath: deps.embeddedSnapshot };
   let database: Database;
   try {
     database = await openDatabase(options);

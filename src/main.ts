@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, loadEnvFile, type Config } from './config.ts';
 import { PROVISIONING_USAGE, isProvisioningCommand } from './adapters/console/provisioning.cli.ts';
 
@@ -77,7 +78,9 @@ async function main(argv: string[]): Promise<number | 'serving'> {
   const metrics =
     serving && config.metrics ? await import('./adapters/http/metrics.ts').then((m) => m.createMetrics()) : undefined;
   const { buildCore } = await import('./app.ts');
-  const core = await buildCore(config, { logger, metrics: metrics?.commandMetrics });
+  // Made by the build next to the bundle (dist/); absent when running the sources.
+  const embeddedSnapshot = fileURLToPath(new URL('./embedded-snapshot.tar.gz', import.meta.url));
+  const core = await buildCore(config, { logger, metrics: metrics?.commandMetrics, embeddedSnapshot });
   const { terminalIO } = await import('./adapters/console/terminal.ts');
   const io = terminalIO(process.stdin, process.stdout, process.stderr);
   const where =

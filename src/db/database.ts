@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { Kysely, Migrator, PostgresDialect, sql, type MigrationResultSet } from 'kysely';
 import { migrations } from '../../migrations/index.ts';
-import { SNAPSHOT_PATH, isNewDataDir, lockDataDir, readSnapshot } from './embedded.ts';
+import { isNewDataDir, lockDataDir, readSnapshot } from './embedded.ts';
 import type { DB } from './schema.ts';
 
 export type Database = {
@@ -14,7 +14,8 @@ export type Database = {
 
 export type DatabaseOptions =
   | { databaseUrl: string; poolSize?: number; onConnectionError?: (error: Error) => void }
-  | { dataDir: string }
+  /** `snapshotPath`: a migrated, empty database (made at build time) that a new data folder starts from. */
+  | { dataDir: string; snapshotPath?: string }
   | { snapshot: Blob };
 
 /**
@@ -52,7 +53,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
   const release = lockDataDir(options.dataDir);
   try {
-    const snapshot = isNewDataDir(options.dataDir) ? readSnapshot() : undefined;
+    const snapshot = isNewDataDir(options.dataDir) ? readSnapshot(options.snapshotPath) : undefined;
     const client = new PGlite(options.dataDir, snapshot ? { loadDataDir: snapshot } : {});
     await client.waitReady;
     const db = new Kysely<DB>({ dialect: new PGliteDialect(client) });
@@ -71,8 +72,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   }
 }
 
-/** Build step: an empty, migrated embedded database written where a new data folder looks for it. */
-export async function writeEmbeddedSnapshot(): Promise<string> {
+/**
+ * Build step: an empty, migrated embedded database. A new data folder starts from it instead of running
+ * initdb and every migration (about 0.6 s instead of 3–15 s).
+ */
+export async function writeEmbeddedSnapshot(path: string): Promise<void> {
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('kysely-pglite-dialect'),
@@ -82,12 +86,14 @@ export async function writeEmbeddedSnapshot(): Promise<string> {
   await migrateToLatest(db);
   const blob = await client.dumpDataDir('gzip');
   await db.destroy();
-  writeFileSync(SNAPSHOT_PATH, Buffer.from(await blob.arrayBuffer()));
-  return SNAPSHOT_PATH;
+  writeFileSync(path, Buffer.from(await blob.arrayBuffer()));
 }
 
 /** Runs every pending migration; throws with the failing migration's name and its reason. */
 export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResultSet> {
+  // The usual start: nothing to do, learnt in one query (the migrator's own checks cost a one-shot command
+  // a tenth of its start-up).
+  if (await isUpToDate(db)) return { results: [] };
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const result = await migrator.migrateToLatest();
   if (result.error) {
@@ -98,6 +104,17 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResultSe
     throw new Error(`migration ${failed} failed: ${reason}`, { cause: result.error });
   }
   return result;
+}
+
+/** True when every known migration is recorded as applied; false on any doubt (no table, no answer). */
+async function isUpToDate(db: Kysely<DB>): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+    const applied = new Set(rows.map((row) => row.name));
+    return Object.keys(migrations).every((name) => applied.has(name));
+  } catch {
+    return false;
+  }
 }
 
 /**

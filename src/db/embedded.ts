@@ -1,13 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/**
- * A migrated, empty embedded database made at build time (`npm run build`): a new data folder starts
- * from it instead of running initdb and every migration (about 0.6 s instead of 3–15 s).
- * `dist/embedded-snapshot.tar.gz` next to the build; absent when running from sources.
- */
-export const SNAPSHOT_PATH = fileURLToPath(new URL('../../embedded-snapshot.tar.gz', import.meta.url));
 
 const LOCK_FILE = 'popbot.lock';
 
@@ -65,7 +57,7 @@ export function lockDataDir(dataDir: string): () => void {
 /** True when the folder holds no database yet. */
 export const isNewDataDir = (dataDir: string) => !existsSync(join(dataDir, 'PG_VERSION'));
 
-/** The build-time snapshot, when there is one. */
-export function readSnapshot(): Blob | undefined {
-  return existsSync(SNAPSHOT_PATH) ? new Blob([readFileSync(SNAPSHOT_PATH)]) : undefined;
+/** A snapshot file, when there is one. */
+export function readSnapshot(path: string | undefined): Blob | undefined {
+  return path && existsSync(path) ? new Blob([readFileSync(path)]) : undefined;
 }
