@@ -28,6 +28,12 @@ export type CommandMetrics = { observe(command: string, outcome: string, seconds
 export type DispatchOptions = { chosenPassword?: Secret; picked?: string; requestId?: string };
 
 /**
+ * `claim`: the platform's id of this delivery (a Slack trigger id), claimed across all processes when the
+ * work's turn comes, so that nothing but the acknowledgement happens before then; a duplicate is dropped.
+ */
+export type HandleOptions = DispatchOptions & { claim?: string };
+
+/**
  * A command line as typed (Slack, console), or already split into words and flags (Discord's typed
  * options, used buttons: a value with a space stays one word and fails its own rule).
  */
@@ -176,6 +182,27 @@ export function createDispatcher(deps: {
     return internalErrorReply(ref);
   }
 
+  /**
+   * Claims one platform delivery (a Discord interaction id, a Slack trigger id) across all processes:
+   * false when it was already claimed (a duplicate delivery or replay), which the caller then ignores.
+   */
+  async function claimDelivery(platform: Actor['platform'], deliveryId: string): Promise<boolean> {
+    try {
+      return await service.pending.claim(platform, deliveryId);
+    } catch (error) {
+      // Database down: run it anyway, so the person is told "database unavailable" rather than nothing.
+      logger.debug({ err: { message: (error as Error).message } }, 'delivery not claimed');
+      return true;
+    }
+  }
+
+  /** True unless the delivery was claimed already (then it is dropped quietly). */
+  async function isFirst(actor: Actor, deliveryId: string | undefined): Promise<boolean> {
+    if (!deliveryId || (await claimDelivery(actor.platform, deliveryId))) return true;
+    logger.debug({ platform: actor.platform, deliveryId }, 'duplicate delivery ignored');
+    return false;
+  }
+
   /** `deliver`, resolving to the reply. */
   async function deliverThen(reply: Reply, delivery: Delivery): Promise<Reply> {
     await deliver(reply, delivery);
@@ -225,12 +252,20 @@ export function createDispatcher(deps: {
      * Runs a command and delivers its answer (see `deliver`); resolves when all of it is done. Called
      * after the platform's acknowledgement: the work waits its turn in the queue.
      */
-    handle(actor: Actor, input: CommandInput, delivery: Delivery, options: DispatchOptions = {}): Promise<Reply> {
+    handle(
+      actor: Actor,
+      input: CommandInput,
+      delivery: Delivery,
+      options: HandleOptions = {},
+    ): Promise<Reply | undefined> {
       // Accepted before a shutdown began: it runs even if its turn comes after (drain waits for it).
       const work = stopping
         ? Promise.resolve(stoppingReply())
-        : queue.run(() => runOne(actor, input, options), busyReply);
-      return track(work.then((reply) => deliverThen(reply, delivery)));
+        : queue.run(
+            async () => ((await isFirst(actor, options.claim)) ? runOne(actor, input, options) : undefined),
+            busyReply,
+          );
+      return track(work.then((reply) => reply && deliverThen(reply, delivery)));
     },
 
     /** Uses the pending action behind a button or modal (SPEC §12): once, by its requester, before it expires. */
@@ -239,11 +274,19 @@ export function createDispatcher(deps: {
     },
 
     /** `runAction` through the queue, then delivery. */
-    handleAction(actor: Actor, pendingId: string, delivery: Delivery, options: DispatchOptions = {}): Promise<Reply> {
+    handleAction(
+      actor: Actor,
+      pendingId: string,
+      delivery: Delivery,
+      options: HandleOptions = {},
+    ): Promise<Reply | undefined> {
       const work = stopping
         ? Promise.resolve(stoppingReply())
-        : queue.run(() => runAction(actor, pendingId, options), busyReply);
-      return track(work.then((reply) => deliverThen(reply, delivery)));
+        : queue.run(
+            async () => ((await isFirst(actor, options.claim)) ? runAction(actor, pendingId, options) : undefined),
+            busyReply,
+          );
+      return track(work.then((reply) => reply && deliverThen(reply, delivery)));
     },
 
     /**
@@ -320,15 +363,7 @@ export function createDispatcher(deps: {
      * Claims one platform delivery (a Discord interaction id, a Slack trigger id) across all processes:
      * false when it was already claimed (a duplicate delivery or replay), which the caller then ignores.
      */
-    async claim(platform: Actor['platform'], deliveryId: string): Promise<boolean> {
-      try {
-        return await service.pending.claim(platform, deliveryId);
-      } catch (error) {
-        // Database down: run it anyway, so the person is told "database unavailable" rather than nothing.
-        logger.debug({ err: { message: (error as Error).message } }, 'delivery not claimed');
-        return true;
-      }
-    },
+    claim: claimDelivery,
 
     /** Refuses and audits a request from outside any workspace (a Discord DM); collapsed per minute. */
     async refuseOutside(actor: Actor, detail: string): Promise<void> {

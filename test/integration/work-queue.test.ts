@@ -83,7 +83,7 @@ describe('work after an acknowledgement runs through a bounded queue (SPEC §8)'
     await expect.poll(() => held.state.holding).toBe(1);
     const second = dispatcher.handle(OPERATOR, 'add full2', delivery);
     const third = await dispatcher.handle(OPERATOR, 'add full3', delivery);
-    expect(third.errorCode).toBe('BUSY');
+    expect(third?.errorCode).toBe('BUSY');
     expect(replies.map((r) => r.errorCode)).toEqual(['BUSY']);
     held.open();
     await Promise.all([first, second]);

@@ -177,7 +177,6 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
 
   app.command('/pop', async ({ command, ack }) => {
     await ack();
-    if (!(await claimed(command.trigger_id))) return;
     const actor = actorOf({
       team: { id: command.team_id },
       enterprise: command.enterprise_id ? { id: command.enterprise_id } : null,
@@ -189,19 +188,20 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
       channelId: command.channel_id,
     };
     if (/^passwd$/i.test(command.text.trim())) {
-      // Phone first: pick the account from a searchable list instead of typing it.
+      // Phone first: pick the account from a searchable list instead of typing it (within the trigger's 3 s).
+      if (!(await claimed(command.trigger_id))) return;
       const picker = await dispatcher.offerPasswdPicker(actor);
       if (!picker.ok) return dispatcher.deliver(picker.reply, deliveryTo(target));
       await app.client.views.open({ trigger_id: command.trigger_id, view: pickerView(picker.pendingId, target) });
       return;
     }
-    await dispatcher.handle(actor, command.text, deliveryTo(target));
+    // Claimed when its turn in the queue comes: before that, nothing but the acknowledgement happens.
+    await dispatcher.handle(actor, command.text, deliveryTo(target), { claim: command.trigger_id });
   });
 
   app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button') return;
-    if (!(await claimed(body.trigger_id))) return;
     const kind = (action as ButtonAction).action_id.slice(ACTION_PREFIX.length) as ActionKind;
     const pendingId = action.value ?? '';
     const actor = actorOf(body as Body);
@@ -211,9 +211,11 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
       channelId: body.channel?.id,
       replaceOriginal: kind !== 'request-more',
     };
-    if (kind === 'cancel')
-      return dispatcher.deliver(await dispatcher.cancelAction(actor, pendingId), deliveryTo(target));
-    if (kind === 'own-password') {
+    if (kind === 'cancel' || kind === 'own-password') {
+      // Answered at once: a form must open within the trigger's 3 s.
+      if (!(await claimed(body.trigger_id))) return;
+      if (kind === 'cancel')
+        return dispatcher.deliver(await dispatcher.cancelAction(actor, pendingId), deliveryTo(target));
       const checked = await dispatcher.checkAction(actor, pendingId);
       if (!checked.ok) return dispatcher.deliver(checked.reply, deliveryTo({ ...target, replaceOriginal: false }));
       await app.client.views.open({
@@ -222,7 +224,7 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
       });
       return;
     }
-    await dispatcher.handleAction(actor, pendingId, deliveryTo(target));
+    await dispatcher.handleAction(actor, pendingId, deliveryTo(target), { claim: body.trigger_id });
   });
 
   app.view(OWN_PASSWORD_VIEW, async ({ ack, body, view }) => {
