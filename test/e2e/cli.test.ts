@@ -1,7 +1,8 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { slackSignature, startFakeSlack } from '../helpers/fake-slack.ts';
@@ -95,6 +96,8 @@ describe('the popbot command (one-shot form, embedded database)', () => {
     holder.stdout.on('data', (d) => (out += d));
     try {
       await expect.poll(() => out, { timeout: 60_000 }).toContain('Type a command');
+      // A person at a terminal gets no port unless PORT says so.
+      expect(out).not.toContain('/healthz');
       const second = await popbot(data, ['pop', 'add', 'bob']);
       expect(second.code).toBe(1);
       expect(second.stderr).toContain(
@@ -225,5 +228,41 @@ describe('the popbot command (one-shot form, embedded database)', () => {
     } finally {
       await fake.close();
     }
+  });
+
+  it('loads only what a mode uses: help opens no database, a one-shot command loads no chat platform', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'popbot-modules-'));
+    // Every import popbot resolves, written to a file by a module resolution hook.
+    const seen = join(work, 'resolved.txt');
+    const hooks = join(work, 'hooks.mjs');
+    writeFileSync(
+      hooks,
+      `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  appendFileSync(${JSON.stringify(seen)}, specifier + '\\n');
+  return next(specifier, context);
+}`,
+    );
+    const hook = join(work, 'register.mjs');
+    writeFileSync(
+      hook,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+    );
+    const traced = (args: string[]) =>
+      run(process.execPath, ['--import', hook, BIN, ...args], {
+        env: { PATH: process.env.PATH, POPBOT_DATA_DIR: join(work, 'data') },
+      });
+    await traced(['help']);
+    const forHelp = readFileSync(seen, 'utf8').split('\n');
+    expect(forHelp.length).toBeGreaterThan(1);
+    for (const heavy of ['pg', '@electric-sql/pglite', 'kysely', 'pino', '@slack/bolt', 'discord.js', 'argon2']) {
+      expect(forHelp).not.toContain(heavy);
+    }
+    expect(existsSync(join(work, 'data'))).toBe(false);
+    writeFileSync(seen, '');
+    await traced(['pop', 'list']);
+    const forList = readFileSync(seen, 'utf8').split('\n');
+    expect(forList).toContain('@electric-sql/pglite');
+    for (const unused of ['@slack/bolt', 'discord.js', 'prom-client', 'pg']) expect(forList).not.toContain(unused);
   });
 });
