@@ -203,10 +203,25 @@ export function createDispatcher(deps: {
     return false;
   }
 
-  /** `deliver`, resolving to the reply. */
-  async function deliverThen(reply: Reply, delivery: Delivery): Promise<Reply> {
-    await deliver(reply, delivery);
-    return reply;
+  /**
+   * Work after a platform's acknowledgement: its turn in the queue, the delivery claimed, run, delivered.
+   * Accepted before a shutdown began, it runs even if its turn comes after (drain waits for it).
+   */
+  function afterAck(
+    actor: Actor,
+    claim: string | undefined,
+    work: () => Promise<Reply>,
+    delivery: Delivery,
+  ): Promise<Reply | undefined> {
+    const reply = stopping
+      ? Promise.resolve(stoppingReply())
+      : queue.run(async () => ((await isFirst(actor, claim)) ? work() : undefined), busyReply);
+    return track(
+      reply.then(async (answer) => {
+        if (answer) await deliver(answer, delivery);
+        return answer;
+      }),
+    );
   }
 
   /**
@@ -258,14 +273,7 @@ export function createDispatcher(deps: {
       delivery: Delivery,
       options: HandleOptions = {},
     ): Promise<Reply | undefined> {
-      // Accepted before a shutdown began: it runs even if its turn comes after (drain waits for it).
-      const work = stopping
-        ? Promise.resolve(stoppingReply())
-        : queue.run(
-            async () => ((await isFirst(actor, options.claim)) ? runOne(actor, input, options) : undefined),
-            busyReply,
-          );
-      return track(work.then((reply) => reply && deliverThen(reply, delivery)));
+      return afterAck(actor, options.claim, () => runOne(actor, input, options), delivery);
     },
 
     /** Uses the pending action behind a button or modal (SPEC §12): once, by its requester, before it expires. */
@@ -280,13 +288,7 @@ export function createDispatcher(deps: {
       delivery: Delivery,
       options: HandleOptions = {},
     ): Promise<Reply | undefined> {
-      const work = stopping
-        ? Promise.resolve(stoppingReply())
-        : queue.run(
-            async () => ((await isFirst(actor, options.claim)) ? runAction(actor, pendingId, options) : undefined),
-            busyReply,
-          );
-      return track(work.then((reply) => reply && deliverThen(reply, delivery)));
+      return afterAck(actor, options.claim, () => runAction(actor, pendingId, options), delivery);
     },
 
     /**
