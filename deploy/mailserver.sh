@@ -6,7 +6,9 @@
 #   deploy/mailserver.sh start <dir> <database-url>   # prints the ports as KEY=VALUE lines
 #   deploy/mailserver.sh stop  <dir>
 #
-# Ports (environment): POP3_PORT=11110 IMAP_PORT=11143 SMTP_PORT=12525 LMTP_PORT=12424 QUOTA_PORT=12993
+# <database-url> logs in as the mail role (deploy/postgres/mail-role.sql), as in production.
+# Ports (environment): POP3_PORT=11110 IMAP_PORT=11143 SMTP_PORT=12525 SUBMISSION_PORT=12587
+#   LMTP_PORT=12424 QUOTA_PORT=12993 AUTH_PORT=12994
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,6 +20,8 @@ IMAP_PORT=${IMAP_PORT:-11143}
 SMTP_PORT=${SMTP_PORT:-12525}
 LMTP_PORT=${LMTP_PORT:-12424}
 QUOTA_PORT=${QUOTA_PORT:-12993}
+SUBMISSION_PORT=${SUBMISSION_PORT:-12587}
+AUTH_PORT=${AUTH_PORT:-12994}
 
 stop() {
   [ -f "$dir/dovecot/dovecot.conf" ] && dovecot -c "$dir/dovecot/dovecot.conf" stop 2>/dev/null || true
@@ -41,16 +45,30 @@ eval "$(node -e '
 
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
+# Dovecot and Postfix run as their own users: every folder above this one must let them through.
+d=$(dirname "$dir")
+while :; do
+  runuser -u vmail -- test -x "$d" || { echo "mailserver.sh: $d is not traversable by other users (mode $(stat -c %a "$d")); choose a folder under one that is" >&2; exit 1; }
+  [ "$d" = / ] && break
+  d=$(dirname "$d")
+done
 stop
+# Whatever fails from here on, nothing is left running.
+trap 'status=$?; [ $status -eq 0 ] || { echo "mailserver.sh: start failed; see $dir/start.log, $dir/dovecot.log, $dir/postfix.log" >&2; stop; }' EXIT
 rm -rf "$dir/dovecot" "$dir/postfix" "$dir/run" "$dir/state" "$dir/queue" "$dir/data"
-mkdir -p "$dir/dovecot" "$dir/postfix" "$dir/run" "$dir/state" "$dir/vmail" "$dir/queue" "$dir/data"
+mkdir -p "$dir/dovecot" "$dir/postfix" "$dir/run" "$dir/state" "$dir/vmail" "$dir/queue" "$dir/data" "$dir/tls"
 chown vmail:vmail "$dir/vmail"
 chown postfix "$dir/data"
 chmod 755 "$dir"
+# A certificate of its own for STARTTLS on the submission port (production: your real one).
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=popbot.test \
+  -keyout "$dir/tls/key.pem" -out "$dir/tls/cert.pem" >/dev/null 2>&1
+chmod 600 "$dir/tls/key.pem"
 
 connect="host=$DB_HOST port=$DB_PORT dbname=$DB_NAME user=$DB_USER${DB_PASS:+ password=$DB_PASS}"
 
 # --- Dovecot: the shipped files, with this folder's paths and ports ------------------------
+umask 027
 for f in dovecot-popbot-sql.conf.ext dovecot-popbot-dict.conf.ext; do
   sed -e "s|^connect = .*|connect = $connect|" -e "s|'/var/vmail/'|'$dir/vmail/'|" "$here/dovecot/$f" > "$dir/dovecot/$f"
 done
@@ -67,6 +85,11 @@ done
       -e "s|port = 110$|port = $POP3_PORT|" -e "s|port = 143$|port = $IMAP_PORT|" \
       -e "s|port = 995$|port = 0|" -e "s|port = 993$|port = 0|" \
       -e "s|port = 24$|port = $LMTP_PORT|" -e "s|port = 10993$|port = $QUOTA_PORT|" \
+      -e "/unix_listener \/var\/spool\/postfix\/private\/auth {/,/}/c\\
+  inet_listener postfix-auth {\\
+    address = 127.0.0.1\\
+    port = $AUTH_PORT\\
+  }" \
       "$here/dovecot/dovecot.conf"
   # Tests only: wrong-password tests must not slow the next login down (2/4/8/15 s penalty).
   echo 'service anvil {'
@@ -77,7 +100,7 @@ done
 } > "$dir/dovecot/dovecot.conf"
 
 # --- Postfix: a second instance with the shipped settings -------------------------------------
-for f in popbot-pgsql-domains.cf popbot-pgsql-mailboxes.cf popbot-pgsql-routes.cf; do
+for f in popbot-pgsql-domains.cf popbot-pgsql-mailboxes.cf popbot-pgsql-aliases.cf popbot-pgsql-catchall.cf; do
   sed -e "s|^hosts = .*|hosts = $DB_HOST:$DB_PORT|" -e "s|^dbname = .*|dbname = $DB_NAME|" -e "s|^user = .*|user = $DB_USER|" -e "s|^password = .*|password = $DB_PASS|" \
     "$here/postfix/$f" > "$dir/postfix/$f"
 done
@@ -104,10 +127,16 @@ biff = no
 maillog_file = $dir/postfix.log
 maillog_file_prefixes = /var, /dev/stdout, $dir
 CF
-  sed -e "s|/etc/postfix/|$dir/postfix/|g" -e "s|127.0.0.1:24$|127.0.0.1:$LMTP_PORT|" -e "s|127.0.0.1:10993|127.0.0.1:$QUOTA_PORT|g" "$here/postfix/main.cf"
+  sed -e "s|/etc/postfix/|$dir/postfix/|g" -e "s|127.0.0.1:24$|127.0.0.1:$LMTP_PORT|" -e "s|127.0.0.1:10993|127.0.0.1:$QUOTA_PORT|g" \
+      -e "s|^smtpd_tls_cert_file = .*|smtpd_tls_cert_file = $dir/tls/cert.pem|" \
+      -e "s|^smtpd_tls_key_file = .*|smtpd_tls_key_file = $dir/tls/key.pem|" \
+      "$here/postfix/main.cf"
 } > "$dir/postfix/main.cf"
 cat > "$dir/postfix/master.cf" <<CF
 127.0.0.1:$SMTP_PORT inet n - n - - smtpd
+127.0.0.1:$SUBMISSION_PORT inet n - n - - smtpd
+$(sed -n 's|^  -o smtpd_sasl_path=.*|  -o smtpd_sasl_path=inet:127.0.0.1:'"$AUTH_PORT"'|; /^  -o /p' "$here/postfix/master.cf.submission")
+tlsmgr    unix - - n 1000? 1 tlsmgr
 cleanup   unix n - n - 0 cleanup
 qmgr      unix n - n 300 1 qmgr
 rewrite   unix - - n - - trivial-rewrite
@@ -132,15 +161,19 @@ CF
 
 # Daemons must not hold the caller's stdout/stderr open (a test runner would wait for them).
 started() { "$@" </dev/null >>"$dir/start.log" 2>&1 || { cat "$dir/start.log" >&2; exit 1; }; }
+# The database password is in these files: readable by root and the service's own group only.
+chgrp dovecot "$dir"/dovecot/*.ext && chmod 0640 "$dir"/dovecot/*.ext
+chgrp postfix "$dir"/postfix/popbot-pgsql-*.cf && chmod 0640 "$dir"/postfix/popbot-pgsql-*.cf
 started postfix -c "$dir/postfix" check
 started dovecot -c "$dir/dovecot/dovecot.conf"
 started postfix -c "$dir/postfix" start
 
-for port in "$POP3_PORT" "$SMTP_PORT" "$LMTP_PORT" "$QUOTA_PORT"; do
+for port in "$POP3_PORT" "$SMTP_PORT" "$SUBMISSION_PORT" "$LMTP_PORT" "$QUOTA_PORT"; do
   for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "nothing listens on 127.0.0.1:$port; see $dir/dovecot.log and $dir/postfix.log" >&2; exit 1; }
 done
 echo "POP3_PORT=$POP3_PORT"
 echo "IMAP_PORT=$IMAP_PORT"
 echo "SMTP_PORT=$SMTP_PORT"
+echo "SUBMISSION_PORT=$SUBMISSION_PORT"
 echo "MAIL_DIR=$dir"

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as core from './2026_11_26_120000_core.ts';
 import * as mailViews from './2026_11_26_130000_mail_views.ts';
 import * as exactlyOnce from './2026_11_27_090000_exactly_once.ts';
+import * as mailLookups from './2026_11_27_120000_mail_lookups.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
   '2026_11_26_120000_core': core,
   '2026_11_26_130000_mail_views': mailViews,
   '2026_11_27_090000_exactly_once': exactlyOnce,
+  '2026_11_27_120000_mail_lookups': mailLookups,
 };

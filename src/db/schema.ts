@@ -44,6 +44,8 @@ export interface MailboxesTable {
   quota_mb: number;
   password_changed_at: Timestamp;
   created_at: CreatedAt;
+  /** Set only for accounts made before mail folders were keyed by id; the mail server reads it. */
+  mail_folder: Generated<string | null>;
 }
 
 export interface BindingsTable {

@@ -15,9 +15,20 @@ import { sendMail } from '../helpers/smtp.ts';
 
 const run = promisify(execFile);
 const SCRIPT = join(import.meta.dirname, '../../deploy/mailserver.sh');
+const ROLE_SQL = join(import.meta.dirname, '../../deploy/postgres/mail-role.sql');
+const MAIL_ROLE_PASSWORD = 'mail-role-test-password';
+let mailRoleUrl: string;
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 const available = has('dovecot') && has('postfix') && has('curl') && process.getuid?.() === 0 && onPostgres();
-const PORTS = { POP3_PORT: '21110', IMAP_PORT: '21143', SMTP_PORT: '21525', LMTP_PORT: '21424', QUOTA_PORT: '21993' };
+const PORTS = {
+  POP3_PORT: '21110',
+  IMAP_PORT: '21143',
+  SMTP_PORT: '21525',
+  SUBMISSION_PORT: '21587',
+  LMTP_PORT: '21424',
+  QUOTA_PORT: '21993',
+  AUTH_PORT: '21994',
+};
 const POP3 = Number(PORTS.POP3_PORT);
 const SMTP = Number(PORTS.SMTP_PORT);
 
@@ -65,7 +76,13 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
       defaultQuotaMb: 1,
     });
     dir = mkdtempSync(join(tmpdir(), 'popbot-mail-'));
-    await run('bash', [SCRIPT, 'start', dir, database.url!], { env: { ...process.env, ...PORTS } });
+    // Dovecot and Postfix log in as the role the README tells operators to create, from its SQL file.
+    await run('psql', [database.url!, '-q', '-v', `mail_password=${MAIL_ROLE_PASSWORD}`, '-f', ROLE_SQL]);
+    const asMailRole = new URL(database.url!);
+    asMailRole.username = 'popbot_mail';
+    asMailRole.password = MAIL_ROLE_PASSWORD;
+    mailRoleUrl = asMailRole.toString();
+    await run('bash', [SCRIPT, 'start', dir, mailRoleUrl], { env: { ...process.env, ...PORTS } });
   }, 120_000);
 
   afterAll(async () => {

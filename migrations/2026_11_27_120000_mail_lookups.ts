@@ -1,0 +1,95 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * The mail server's views, rebuilt for production (SPEC §9):
+ *
+ * - Every lookup is by (name, domain), columns taken straight from indexed tables, so Dovecot and
+ *   Postfix use an index whatever the number of accounts (`deploy/` queries split the address with
+ *   %n/%d and %u/%d). The Main Account's delivery address is `username@main.popbot.invalid`; its login
+ *   is the bare username (a login without a domain is looked up in that domain).
+ * - Mail folders are keyed by the account's id (`domain/name.id`), never reused: a deleted account's
+ *   mail is never seen by a later account of the same name. Accounts made before keep their folder
+ *   (`mail_folder`, set here), which no later account can get.
+ * - mail_aliases (an identity row per account, so a catch-all never swallows it) and mail_catchalls
+ *   (per domain; none for `fail`) replace mail_routes: Postfix looks the catch-all up by domain.
+ * - The quota of an account is lowered to what the other logins of its hosting account leave free;
+ *   that sum covers one hosting account's logins (bounded by its plan), found through indexes.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql`alter table mailboxes add column mail_folder text`.execute(db);
+  await sql`update mailboxes m set mail_folder = d.name || '/' || m.name from domains d where d.id = m.domain_id`.execute(
+    db,
+  );
+  for (const view of ['mail_routes', 'mail_domains', 'mail_users', 'mail_accounts'])
+    await sql`drop view ${sql.table(view)}`.execute(db);
+
+  await sql`
+    create view mail_accounts as
+      select m.name, d.name as domain, m.name || '@' || d.name as login, m.password_hash as password,
+             coalesce(m.mail_folder, d.name || '/' || m.name || '.' || m.id) as maildir,
+             (case when m.quota_mb = 0 then p.disk_quota_mb else least(m.quota_mb, p.disk_quota_mb) end)::bigint
+               * 1048576 as own_quota_bytes,
+             p.disk_quota_mb::bigint * 1048576 as disk_quota_bytes,
+             h.id as hosting_account_id
+        from mailboxes m
+        join domains d on d.id = m.domain_id
+        join hosting_accounts h on h.id = m.hosting_account_id
+        join plans p on p.id = h.plan_id
+      union all
+      select h.username, 'main.popbot.invalid', h.username, h.password_hash, '_main/' || h.username,
+             p.disk_quota_mb::bigint * 1048576, p.disk_quota_mb::bigint * 1048576, h.id
+        from hosting_accounts h
+        join plans p on p.id = h.plan_id
+  `.execute(db);
+
+  await sql`
+    create view mail_users as
+      select a.name, a.domain, a.login, a.name || '@' || a.domain as address, a.password, a.maildir,
+             greatest(1, least(a.own_quota_bytes, a.disk_quota_bytes - coalesce((
+               select sum(u.bytes)
+                 from mail_accounts o join mailbox_usage u on u.username = o.login
+                where o.hosting_account_id = a.hosting_account_id and o.login <> a.login
+             ), 0)))::bigint as quota_bytes,
+             a.own_quota_bytes,
+             a.hosting_account_id
+        from mail_accounts a
+  `.execute(db);
+
+  await sql`
+    create view mail_domains as
+      select name as domain from domains
+      union all
+      select 'main.popbot.invalid'
+  `.execute(db);
+
+  await sql`
+    create view mail_aliases as
+      select m.name, d.name as domain, m.name || '@' || d.name as destination
+        from mailboxes m join domains d on d.id = m.domain_id
+  `.execute(db);
+
+  // destination as Postfix wants it, and split (destination_name, destination_domain) for indexed joins.
+  await sql`
+    create view mail_catchalls as
+      select domain, destination_name || '@' || destination_domain as destination, destination_name, destination_domain
+        from (
+          select d.name as domain, h.username as destination_name, 'main.popbot.invalid' as destination_domain
+            from domains d join hosting_accounts h on h.id = d.hosting_account_id
+           where d.catchall_mode = 'main'
+          union all
+          select d.name, c.name, d.name
+            from domains d join mailboxes c on c.id = d.catchall_mailbox_id
+           where d.catchall_mode = 'account'
+          union all
+          select d.name, 'discard', 'blackhole.popbot.invalid'
+            from domains d
+           where d.catchall_mode = 'blackhole'
+        ) routes
+  `.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const view of ['mail_catchalls', 'mail_aliases', 'mail_domains', 'mail_users', 'mail_accounts'])
+    await sql`drop view ${sql.table(view)}`.execute(db);
+  await sql`alter table mailboxes drop column mail_folder`.execute(db);
+}
