@@ -59,7 +59,11 @@ export async function buildCore(
     clock: systemClock,
     random: cryptoRandom,
     logger,
-    settings: { rateLimitPerMinute: config.rateLimitPerMinute, pop3: config.pop3 },
+    settings: {
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      pop3: config.pop3,
+      mailRetentionDays: config.mailRetentionDays,
+    },
     strength: createStrengthJudge(),
   });
   const dispatcher = createDispatcher({ service, logger: logger, metrics: deps.metrics });

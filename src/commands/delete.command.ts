@@ -48,14 +48,18 @@ export const deleteCommand = defineCommand({
     const mailboxId = ctx.action?.kind === 'delete' ? ctx.action.mailboxId : undefined;
     const result = await ctx.service.mailboxes.remove(ctx.access, { ...args.account, mailboxId });
     if (!result.ok) return errorReply(result.error);
-    const { address, catchallsReset } = result.value;
+    const { address, catchallsReset, mailRetentionDays } = result.value;
+    const kept = mailRetentionDays === 1 ? '1 day' : `${mailRetentionDays} days`;
     return {
       tone: 'success',
       title: `Deleted ${address}`,
-      lines:
-        catchallsReset.length > 0
+      lines: [
+        `Its mail can no longer be read by anyone, not even by a new account of the same name, and is removed from ` +
+          `the mail server after ${kept}.`,
+        ...(catchallsReset.length > 0
           ? [`It was the catch-all of ${catchallsReset.join(', ')}; unknown names there now go to the Main Account.`]
-          : undefined,
+          : []),
+      ],
       announce: { channel: 'audit', text: `${ctx.access.actor.userName} deleted ${address}` },
     };
   },

@@ -398,7 +398,7 @@ export function createMailboxService(deps: ServiceDeps) {
     async remove(
       access: Access,
       spec: AccountSpec & { mailboxId?: number },
-    ): Promise<Result<{ address: string; catchallsReset: string[] }>> {
+    ): Promise<Result<{ address: string; catchallsReset: string[]; mailRetentionDays: number }>> {
       return guard(async () => {
         const { mailbox, address } = await findChangeable(access, spec, 'delete');
         if (spec.mailboxId !== undefined && spec.mailboxId !== mailbox.id) fail({ code: 'ACCOUNT_NOT_FOUND', address });
@@ -417,7 +417,7 @@ export function createMailboxService(deps: ServiceDeps) {
           return reset;
         });
         logChange(access, 'delete', address, 'mailbox deleted');
-        return { address, catchallsReset };
+        return { address, catchallsReset, mailRetentionDays: settings.mailRetentionDays };
       });
     },
 

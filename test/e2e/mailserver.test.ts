@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,6 +15,7 @@ import { sendMail } from '../helpers/smtp.ts';
 
 const run = promisify(execFile);
 const SCRIPT = join(import.meta.dirname, '../../deploy/mailserver.sh');
+const CLEANUP = join(import.meta.dirname, '../../deploy/mail-cleanup.sh');
 const ROLE_SQL = join(import.meta.dirname, '../../deploy/postgres/mail-role.sql');
 const MAIL_ROLE_PASSWORD = 'mail-role-test-password';
 let mailRoleUrl: string;
@@ -239,5 +240,137 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
       `unlimited account: ${sent} messages of 0.7 MB accepted, hosting account at ${(total / 1_048_576).toFixed(2)} ` +
         `MB of 4 MB`,
     );
+  });
+
+  describe('production (issue 9)', () => {
+    const CORP = { login: 'corp', password: 'Violet-Kettle-Marsh-77' };
+    const SUBMISSION = Number(PORTS.SUBMISSION_PORT);
+    beforeAll(async () => {
+      await makeHostingAccount(core.service, {
+        username: CORP.login,
+        password: CORP.password,
+        domains: ['corp.example'],
+        maxPopAccounts: 20,
+        diskQuotaMb: 50,
+        defaultQuotaMb: 1,
+      });
+    });
+
+    it("a deleted account's mail is never seen by a new account of the same name; the clean-up removes it", async () => {
+      const first = await add('add keep@corp.example');
+      expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'keep@corp.example', body: 'private' })).data).toBe(
+        250,
+      );
+      expect(await delivered('keep@corp.example', first, 1)).not.toBeNull();
+      const deleted = await pop('delete keep@corp.example --yes');
+      expect(renderReply(deleted)).toMatch(/removed from the mail server after 7 days/);
+      const second = await add('add keep@corp.example');
+      expect(await pop3List(POP3, 'keep@corp.example', second)).toEqual([]);
+
+      const vmail = join(dir, 'vmail');
+      const folders = () => readdirSync(join(vmail, 'corp.example')).sort();
+      expect(folders().filter((f) => f.startsWith('keep.'))).toHaveLength(2);
+      const oldFolder = folders().find((f) => f.startsWith('keep.'))!;
+      const waiting = await run('bash', [CLEANUP, vmail, mailRoleUrl]);
+      expect(waiting.stdout).toMatch(/ 0 removed, [1-9]\d* waiting out the 7-day retention/);
+      expect(existsSync(join(vmail, 'corp.example', oldFolder, '.popbot-unused-since'))).toBe(true);
+      const cleaned = await run('bash', [CLEANUP, vmail, mailRoleUrl, '--retention-days', '0']);
+      expect(cleaned.stdout).toContain(`removed corp.example/${oldFolder} `);
+      expect(folders().filter((f) => f.startsWith('keep.'))).toHaveLength(1);
+      const live = await database.db
+        .selectFrom('mail_users' as never)
+        .select('maildir' as never)
+        .execute();
+      const liveFolders = new Set((live as { maildir: string }[]).map((r) => r.maildir));
+      for (const folder of ['corp.example', 'shop.example', '_main'].flatMap((d) =>
+        existsSync(join(vmail, d)) ? readdirSync(join(vmail, d)).map((f) => `${d}/${f}`) : [],
+      ))
+        expect(liveFolders.has(folder), folder).toBe(true);
+      expect(await pop3List(POP3, 'keep@corp.example', second)).toEqual([]);
+      expect(await pop3List(POP3, 'scott@shop.example', 'wrong')).toBeNull();
+    });
+
+    it('the mail role reads the mail views and no table', async () => {
+      const asRole = (query: string) => run('psql', [mailRoleUrl, '-X', '-A', '-t', '-c', query]);
+      expect(Number((await asRole('select count(*) from mail_users')).stdout.trim())).toBeGreaterThan(0);
+      for (const table of ['mailboxes', 'hosting_accounts', 'audit_entries', 'pending_actions'])
+        await expect(asRole(`select count(*) from ${table}`)).rejects.toThrow(`permission denied for table ${table}`);
+      await expect(asRole('insert into sales_requests default values')).rejects.toThrow(/permission denied/);
+      await expect(asRole("update mail_users set password = 'x'")).rejects.toThrow(/permission denied|cannot update/);
+    });
+
+    it('internal addresses get 550 at RCPT whether the name exists or not; catchall fail cannot be bypassed', async () => {
+      await pop('catchall corp.example fail');
+      const rcpt = async (to: string) => {
+        const result = await sendMail(SMTP, { from: 'x@sender.test', to, body: 'probe' });
+        expect(result.data, to).toBeUndefined();
+        return [result.rcpt, result.replies.at(-2)?.replace(to, '<to>')];
+      };
+      const existing = await rcpt(`${CORP.login}@main.popbot.invalid`);
+      expect(existing[0]).toBe(550);
+      expect(await rcpt('nosuchuser@main.popbot.invalid')).toEqual(existing);
+      expect(await rcpt(`${MAIN.login}@main.popbot.invalid`)).toEqual(existing);
+      expect((await rcpt('discard@blackhole.popbot.invalid'))[0]).toBe(550);
+      expect((await rcpt('stranger@corp.example'))[0]).toBe(550);
+    });
+
+    it('over quota through the catch-all: 552 at RCPT when the sender gives SIZE=, nothing accepted to bounce', async () => {
+      const small = await add('add small@corp.example 1MB');
+      await pop('catchall corp.example small');
+      expect(
+        (await sendMail(SMTP, { from: 'x@sender.test', to: 'small@corp.example', body: 'a'.repeat(900_000) })).data,
+      ).toBe(250);
+      expect(await delivered('small@corp.example', small, 1)).not.toBeNull();
+      const viaCatchall = await sendMail(SMTP, {
+        from: 'x@sender.test',
+        to: 'anyone@corp.example',
+        body: 'b'.repeat(400_000),
+      });
+      expect(viaCatchall.rcpt).toBe(552);
+      expect(viaCatchall.replies.join('\n')).toContain('5.2.2');
+      expect(viaCatchall.data).toBeUndefined();
+      // Room left for a small message, through the catch-all too.
+      expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'anyone@corp.example', body: 'tiny' })).data).toBe(250);
+      expect(await delivered('small@corp.example', small, 2)).not.toBeNull();
+    });
+
+    it('submission on 587: STARTTLS and a login (either form) send mail that arrives; wrong or deleted logins are refused', async () => {
+      const sender = await add('add sender@corp.example');
+      const inbox = await add('add inbox@corp.example');
+      const submit = (user: string, password: string, body: string) =>
+        new Promise<{ code: number; stderr: string }>((resolve) => {
+          const child = execFile(
+            'curl',
+            [
+              '-sS',
+              '--ssl-reqd',
+              '-k',
+              '--url',
+              `smtp://127.0.0.1:${SUBMISSION}`,
+              '--user',
+              `${user}:${password}`,
+              '--mail-from',
+              'sender@corp.example',
+              '--mail-rcpt',
+              'inbox@corp.example',
+              '-T',
+              '-',
+            ],
+            (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
+          );
+          child.stdin?.end(
+            `From: sender@corp.example\r\nTo: inbox@corp.example\r\nSubject: ${body}\r\n\r\n${body}\r\n`,
+          );
+        });
+      expect(await submit('sender@corp.example', sender, 'first')).toMatchObject({ code: 0 });
+      expect(await submit('sender+corp.example', sender, 'second')).toMatchObject({ code: 0 });
+      expect(await delivered('inbox@corp.example', inbox, 2)).not.toBeNull();
+      expect(await pop3Retrieve(POP3, 'inbox@corp.example', inbox, 2)).toContain('second');
+      // curl: 67 = the login was refused.
+      expect((await submit('sender@corp.example', `${sender}x`, 'wrong')).code).toBe(67);
+      await pop('delete sender@corp.example --yes');
+      expect((await submit('sender@corp.example', sender, 'deleted')).code).toBe(67);
+      expect((await pop3List(POP3, 'inbox@corp.example', inbox)) ?? []).toHaveLength(2);
+    });
   });
 });

@@ -48,7 +48,12 @@ export function makeCore(
     clock: options.clock ?? systemClock,
     random: cryptoRandom,
     logger,
-    settings: { rateLimitPerMinute: 10, pop3: { host: 'pop.example.net', port: 995 }, ...options.settings },
+    settings: {
+      rateLimitPerMinute: 10,
+      pop3: { host: 'pop.example.net', port: 995 },
+      mailRetentionDays: 7,
+      ...options.settings,
+    },
     strength: sharedStrength,
   });
   const dispatcher = createDispatcher({ service, logger, workQueue: options.workQueue });
