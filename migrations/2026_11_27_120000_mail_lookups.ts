@@ -12,8 +12,9 @@ import { sql, type Kysely } from 'kysely';
  *   (`mail_folder`, set here), which no later account can get.
  * - mail_aliases (an identity row per account, so a catch-all never swallows it) and mail_catchalls
  *   (per domain; none for `fail`) replace mail_routes: Postfix looks the catch-all up by domain.
- * - The quota of an account is lowered to what the other logins of its hosting account leave free;
- *   that sum covers one hosting account's logins (bounded by its plan), found through indexes.
+ * - The quota of an account is lowered to what the other logins of its hosting account leave free.
+ *   The hosting account's total is kept in hosting_usage by a trigger on mailbox_usage (which Dovecot
+ *   writes), so a lookup reads two rows instead of summing every login of the hosting account.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table mailboxes add column mail_folder text`.execute(db);
@@ -22,6 +23,47 @@ export async function up(db: Kysely<any>): Promise<void> {
   );
   for (const view of ['mail_routes', 'mail_domains', 'mail_users', 'mail_accounts'])
     await sql`drop view ${sql.table(view)}`.execute(db);
+
+  await sql`
+    create table hosting_usage (
+      hosting_account_id integer primary key references hosting_accounts (id) on delete cascade,
+      bytes bigint not null default 0
+    )`.execute(db);
+  // The hosting account a login belongs to (name@domain, or a Main Account's bare username).
+  await sql`
+    create function popbot_hosting_of(login text) returns integer language sql stable as $$
+      select m.hosting_account_id from mailboxes m join domains d on d.id = m.domain_id
+       where m.name = split_part(login, '@', 1) and d.name = split_part(login, '@', 2)
+      union all
+      select h.id from hosting_accounts h where h.username = login
+      limit 1
+    $$`.execute(db);
+  // Each change of a login's usage moves its hosting account's total by the difference; row locks on
+  // hosting_usage keep concurrent deliveries exact. Runs with the owner's rights: the mail role that
+  // writes mailbox_usage can read no table. popbot forgets a login's usage before deleting or
+  // creating the account, so no row outlives the account it was counted for.
+  await sql`
+    create function popbot_hosting_usage_moved() returns trigger language plpgsql
+    security definer set search_path = public as $$
+    begin
+      if tg_op in ('UPDATE', 'DELETE') then
+        update hosting_usage set bytes = bytes - old.bytes where hosting_account_id = popbot_hosting_of(old.username);
+      end if;
+      if tg_op in ('INSERT', 'UPDATE') then
+        insert into hosting_usage (hosting_account_id, bytes)
+          select id, new.bytes from (select popbot_hosting_of(new.username) as id) h where id is not null
+          on conflict (hosting_account_id) do update set bytes = hosting_usage.bytes + excluded.bytes;
+      end if;
+      return null;
+    end
+    $$`.execute(db);
+  await sql`
+    create trigger mailbox_usage_moves_hosting_usage after insert or update or delete on mailbox_usage
+      for each row execute function popbot_hosting_usage_moved()`.execute(db);
+  await sql`
+    insert into hosting_usage (hosting_account_id, bytes)
+      select popbot_hosting_of(username), sum(bytes) from mailbox_usage
+       where popbot_hosting_of(username) is not null group by 1`.execute(db);
 
   await sql`
     create view mail_accounts as
@@ -45,11 +87,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create view mail_users as
       select a.name, a.domain, a.login, a.name || '@' || a.domain as address, a.password, a.maildir,
-             greatest(1, least(a.own_quota_bytes, a.disk_quota_bytes - coalesce((
-               select sum(u.bytes)
-                 from mail_accounts o join mailbox_usage u on u.username = o.login
-                where o.hosting_account_id = a.hosting_account_id and o.login <> a.login
-             ), 0)))::bigint as quota_bytes,
+             greatest(1, least(a.own_quota_bytes, a.disk_quota_bytes
+               - coalesce((select t.bytes from hosting_usage t where t.hosting_account_id = a.hosting_account_id), 0)
+               + coalesce((select u.bytes from mailbox_usage u where u.username = a.login), 0)))::bigint as quota_bytes,
              a.own_quota_bytes,
              a.hosting_account_id
         from mail_accounts a
@@ -91,5 +131,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   for (const view of ['mail_catchalls', 'mail_aliases', 'mail_domains', 'mail_users', 'mail_accounts'])
     await sql`drop view ${sql.table(view)}`.execute(db);
+  await sql`drop trigger mailbox_usage_moves_hosting_usage on mailbox_usage`.execute(db);
+  await sql`drop function popbot_hosting_usage_moved()`.execute(db);
+  await sql`drop function popbot_hosting_of(text)`.execute(db);
+  await sql`drop table hosting_usage`.execute(db);
   await sql`alter table mailboxes drop column mail_folder`.execute(db);
 }

@@ -270,6 +270,8 @@ export function createMailboxService(deps: ServiceDeps) {
           await consumeIn(trx, deps, access.actor, access.pending);
           await lockHostingAccount(trx, hosting.id);
           if ((await countMailboxes(trx, { hostingAccountId: hosting.id })) >= hosting.maxPopAccounts) fail(planLimit);
+          // A usage row the mail server wrote after an earlier account of this name was deleted: not ours.
+          await deleteUsage(trx, `${spec.name}@${domain.domain}`);
           const id = await insertMailbox(trx, {
             hostingAccountId: hosting.id,
             domainId: domain.domainId,
@@ -405,8 +407,9 @@ export function createMailboxService(deps: ServiceDeps) {
         const catchallsReset = await db.transaction().execute(async (trx) => {
           const locked = await lockChangeable(trx, access, mailbox);
           const reset = await resetCatchallsTo(trx, locked.id);
-          if (!(await deleteMailbox(trx, locked.id))) fail({ code: 'ACCOUNT_NOT_FOUND', address });
+          // Usage first: its hosting account's total is moved while the login still maps to it.
           await deleteUsage(trx, address);
+          if (!(await deleteMailbox(trx, locked.id))) fail({ code: 'ACCOUNT_NOT_FOUND', address });
           await writeAudit(trx, deps, access.actor, access.requestId, {
             command: 'delete',
             target: address,

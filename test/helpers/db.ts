@@ -55,6 +55,7 @@ const TABLES = [
   'sales_requests',
   'rate_limits',
   'mailbox_usage',
+  'hosting_usage',
 ] as const;
 /** Questions asked and deliveries claimed: bookkeeping, not state a user depends on (but searched for leaks). */
 const BOOKKEEPING = ['pending_actions', 'delivery_claims'] as const;

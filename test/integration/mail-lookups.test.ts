@@ -23,7 +23,7 @@ const scans = (node: PlanNode): string[] => [
   ...(node.Plans ?? []).flatMap(scans),
 ];
 /** Tables that grow with the number of accounts; plans do not. */
-const GROWING = ['mailboxes', 'domains', 'hosting_accounts', 'mailbox_usage'];
+const GROWING = ['mailboxes', 'domains', 'hosting_accounts', 'mailbox_usage', 'hosting_usage'];
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -81,5 +81,40 @@ describe.runIf(onPostgres())('every mail-server lookup can use an index (SPEC §
       { destination: 'lookup@main.popbot.invalid' },
     ]);
     expect(await run('lookup', 'main.popbot.invalid', 'Postfix virtual_mailbox_maps')).toEqual([{ '?column?': 'OK' }]);
+  });
+});
+
+describe('the hosting account total the quota lookup reads (hosting_usage)', () => {
+  it("moves with every usage the mail server writes, and drops a deleted account's share", async () => {
+    const { CONSOLE_ACTOR } = await import('../../src/service/context.ts');
+    const { dispatcher } = makeCore(database.db);
+    await dispatcher.run(CONSOLE_ACTOR, 'add bea@lookup.example');
+    const total = async () =>
+      Number(
+        (
+          await sql<{
+            bytes: string;
+          }>`select h.bytes from hosting_usage h join hosting_accounts a on a.id = h.hosting_account_id
+            where a.username = 'lookup'`.execute(database.db)
+        ).rows[0]?.bytes ?? 0,
+      );
+    const write = (username: string, bytes: number) =>
+      sql`insert into mailbox_usage (username, bytes, messages) values (${username}, ${bytes}, 1)
+          on conflict (username) do update set bytes = excluded.bytes`.execute(database.db);
+    const before = await total();
+    await write('ann@lookup.example', 1000);
+    await write('bea@lookup.example', 500);
+    await write('lookup', 200);
+    await write('stranger@elsewhere.example', 9999);
+    expect(await total()).toBe(before + 1700);
+    await write('ann@lookup.example', 300);
+    expect(await total()).toBe(before + 1000);
+    await dispatcher.run(CONSOLE_ACTOR, 'delete bea@lookup.example --yes');
+    expect(await total()).toBe(before + 500);
+    const { rows } = await sql<{
+      quota_bytes: string;
+    }>`select quota_bytes from mail_users where login = 'lookup'`.execute(database.db);
+    const disk = 1024 * 1_048_576; // makeHostingAccount's default disk
+    expect(Number(rows[0]?.quota_bytes)).toBe(disk - 300);
   });
 });
