@@ -33,7 +33,12 @@ export async function benchSlack(url: string, report: (what: string, figure: str
     clock: systemClock,
     random: cryptoRandom,
     logger,
-    settings: { rateLimitPerMinute: 1_000_000, pop3: { host: 'localhost', port: 110 }, mailRetentionDays: 7 },
+    settings: {
+      rateLimitPerMinute: 1_000_000,
+      pop3: { host: 'localhost', port: 110 },
+      smtp: { host: 'localhost', port: 587 },
+      mailRetentionDays: 7,
+    },
     strength: createStrengthJudge(),
   });
   const dispatcher = createDispatcher({ service, logger });

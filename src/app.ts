@@ -62,6 +62,7 @@ export async function buildCore(
     settings: {
       rateLimitPerMinute: config.rateLimitPerMinute,
       pop3: config.pop3,
+      smtp: config.smtp,
       mailRetentionDays: config.mailRetentionDays,
     },
     strength: createStrengthJudge(),

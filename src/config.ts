@@ -23,6 +23,8 @@ const schema = z.object({
   RATE_LIMIT_PER_MINUTE: int(1, 100_000).default(10),
   POP3_HOST: z.string().min(1).default('localhost'),
   POP3_PORT: int(1, 65535).default(110),
+  SMTP_HOST: optionalText,
+  SMTP_PORT: int(1, 65535).default(587),
   MAIL_RETENTION_DAYS: int(0, 3650).default(7),
   DB_POOL_SIZE: int(1, 200).default(10),
   SLACK_BOT_TOKEN: optionalText,
@@ -52,6 +54,7 @@ export type Config = Readonly<{
   argon2: { memoryKiB: number; time: number };
   rateLimitPerMinute: number;
   pop3: { host: string; port: number };
+  smtp: { host: string; port: number };
   mailRetentionDays: number;
   dbPoolSize: number;
   discord?: Readonly<{
@@ -146,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     argon2: { memoryKiB: e.ARGON2_MEMORY_KIB, time: e.ARGON2_TIME },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     pop3: { host: e.POP3_HOST, port: e.POP3_PORT },
+    smtp: { host: e.SMTP_HOST ?? e.POP3_HOST, port: e.SMTP_PORT },
     mailRetentionDays: e.MAIL_RETENTION_DAYS,
     dbPoolSize: e.DB_POOL_SIZE,
     discord:

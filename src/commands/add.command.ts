@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatQuota } from '../service/units.ts';
 import { errorReply } from './replies.ts';
+import { mailServer } from './reply.ts';
 import { defineCommand } from './command.ts';
 import { offerOwnPassword, offerRequestMore } from './actions.ts';
 import { accountArg, quotaArg } from './args.ts';
@@ -37,7 +38,8 @@ export const addCommand = defineCommand({
         address: created.address,
         logins: created.logins,
         password: created.password,
-        server: created.pop3,
+        server: mailServer(created.pop3),
+        outgoing: mailServer(created.smtp),
         issued: created.issued,
       },
       actions: await offerOwnPassword(ctx, created.address),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorReply } from './replies.ts';
+import { mailServer } from './reply.ts';
 import { defineCommand } from './command.ts';
 import { accountArg, booleanFlag } from './args.ts';
 import { offerOwnPassword } from './actions.ts';
@@ -66,7 +67,8 @@ export const passwdCommand = defineCommand({
         address: changed.address,
         logins: changed.logins,
         password: changed.password,
-        server: changed.pop3,
+        server: mailServer(changed.pop3),
+        outgoing: mailServer(changed.smtp),
         issued: changed.issued,
       },
       actions: await offerOwnPassword(ctx, changed.address),

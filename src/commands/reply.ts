@@ -1,12 +1,22 @@
 import type { IssuedPassword } from '../service/index.ts';
 import type { Secret } from '../service/secret.ts';
 
+export type MailServer = { host: string; port: number; security: 'SSL/TLS' | 'STARTTLS' };
+
+/** A server as a mail client is set up for it: implicit TLS on 995 and 465, STARTTLS elsewhere. */
+export const mailServer = (server: { host: string; port: number }): MailServer => ({
+  ...server,
+  security: server.port === 995 || server.port === 465 ? 'SSL/TLS' : 'STARTTLS',
+});
+
 /** Login details for the requester's eyes only. Renderers put these only in a private message. */
 export type PrivateLogin = {
   address: string;
   logins: string[];
   password: Secret;
-  server: { host: string; port: number };
+  /** Incoming (POP3) and outgoing (SMTP submission) servers, with how each is secured. */
+  server: MailServer;
+  outgoing: MailServer;
   /** What takes the password back if this reply is not delivered (SPEC §4). Never rendered. */
   issued: IssuedPassword;
 };

@@ -27,6 +27,8 @@ export type ServiceSettings = {
   rateLimitPerMinute: number;
   /** What a mail client needs besides login and password. */
   pop3: { host: string; port: number };
+  /** The outgoing server (submission) for the same logins. */
+  smtp: { host: string; port: number };
   /** Days the mail host keeps a deleted account's mail before deploy/mail-cleanup.sh erases it. */
   mailRetentionDays: number;
 };

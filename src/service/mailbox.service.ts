@@ -54,6 +54,7 @@ export type LoginDetails = {
   logins: string[];
   password: Secret;
   pop3: { host: string; port: number };
+  smtp: { host: string; port: number };
   issued: IssuedPassword;
 };
 
@@ -299,7 +300,8 @@ export function createMailboxService(deps: ServiceDeps) {
           hash: passwordHash,
           previous: null,
         };
-        return { address, logins: loginsOf(spec.name, domain.domain), password, pop3: settings.pop3, quotaMb, issued };
+        const logins = loginsOf(spec.name, domain.domain);
+        return { address, logins, password, pop3: settings.pop3, smtp: settings.smtp, quotaMb, issued };
       });
       return auditRejection(access, 'add', address, hostingAccountId, result);
     },
@@ -350,6 +352,7 @@ export function createMailboxService(deps: ServiceDeps) {
           logins: loginsOf(mailbox.name, mailbox.domain),
           password,
           pop3: settings.pop3,
+          smtp: settings.smtp,
           chosen: spec.chosen !== undefined,
           issued,
         };

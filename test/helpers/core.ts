@@ -51,6 +51,7 @@ export function makeCore(
     settings: {
       rateLimitPerMinute: 10,
       pop3: { host: 'pop.example.net', port: 995 },
+      smtp: { host: 'smtp.example.net', port: 587 },
       mailRetentionDays: 7,
       ...options.settings,
     },

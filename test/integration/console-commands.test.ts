@@ -48,7 +48,8 @@ describe('console: the commands of SPEC §2', () => {
     expect(result.code).toBe(0);
     expect(result.out).toContain('Created scott@acme.example');
     expect(result.out).toContain('scott@acme.example  or  scott+acme.example');
-    expect(result.out).toContain('pop.example.net, port 995');
+    expect(result.out).toContain('pop.example.net, port 995 (SSL/TLS)');
+    expect(result.out).toContain('SMTP:      smtp.example.net, port 587 (STARTTLS, same login)');
     expect(passwordIn(result.out)).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/);
   });
 

@@ -25,7 +25,8 @@ export function renderReply(reply: Reply): string {
       '',
       `  Login:     ${s.logins.join('  or  ')}`,
       `  Password:  ${s.password.reveal()}`,
-      `  POP3:      ${s.server.host}, port ${s.server.port}`,
+      `  POP3:      ${s.server.host}, port ${s.server.port} (${s.server.security})`,
+      `  SMTP:      ${s.outgoing.host}, port ${s.outgoing.port} (${s.outgoing.security}, same login)`,
     );
   }
   const followUps = (reply.actions ?? []).filter((a) => a.hint && a.kind !== 'confirm-delete');

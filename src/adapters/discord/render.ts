@@ -66,7 +66,16 @@ export function renderMessage(reply: Reply) {
     fields.push(
       { name: 'Login', value: s.logins.map((l) => `\`${l}\``).join('\nor '), inline: false },
       { name: 'Password', value: `\`${s.password.reveal()}\``, inline: false },
-      { name: 'POP3 server', value: `\`${s.server.host}\` port ${s.server.port}`, inline: false },
+      {
+        name: 'Incoming (POP3)',
+        value: `\`${s.server.host}\` port ${s.server.port}, ${s.server.security}`,
+        inline: false,
+      },
+      {
+        name: 'Outgoing (SMTP)',
+        value: `\`${s.outgoing.host}\` port ${s.outgoing.port}, ${s.outgoing.security}, same login`,
+        inline: false,
+      },
     );
   }
   if (fields.length) embed.fields = fields.slice(0, 25);

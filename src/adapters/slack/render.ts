@@ -66,7 +66,16 @@ export function renderBlocks(reply: Reply): { text: string; blocks: Block[] } {
       fields: [
         { type: 'mrkdwn', text: `*Login*\n${s.logins.map((l) => `\`${escapeMrkdwn(l)}\``).join('\nor ')}` },
         { type: 'mrkdwn', text: `*Password*\n\`${s.password.reveal()}\`` },
-        { type: 'mrkdwn', text: `*POP3 server*\n\`${escapeMrkdwn(s.server.host)}\` port ${s.server.port}` },
+        {
+          type: 'mrkdwn',
+          text: `*Incoming (POP3)*\n\`${escapeMrkdwn(s.server.host)}\` port ${s.server.port}, ${s.server.security}`,
+        },
+        {
+          type: 'mrkdwn',
+          text:
+            `*Outgoing (SMTP)*\n\`${escapeMrkdwn(s.outgoing.host)}\` port ${s.outgoing.port}, ` +
+            `${s.outgoing.security}, same login`,
+        },
       ],
     });
   }
