@@ -1,5 +1,13 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { createArgon2Hasher } from '../src/service/passwords.ts';
+import { Secret } from '../src/service/secret.ts';
+import { pop3List } from '../test/helpers/pop3.ts';
 import { migrateToLatest, openDatabase } from '../src/db/database.ts';
 import { mailQueries } from '../test/helpers/mail-queries.ts';
 
@@ -77,4 +85,68 @@ export async function benchMailLookups(adminUrl: string, report: (what: string, 
   }
   await small.drop();
   await large.drop();
+}
+
+const run = promisify(execFile);
+const DEPLOY = join(import.meta.dirname, '../deploy');
+
+/**
+ * POP3 logins per second through the real Dovecot (deploy/mailserver.sh, as the mail role), with the
+ * shipped argon2id cost, 1 and 8 clients at a time. Needs root, Dovecot and Postfix; skipped otherwise.
+ */
+export async function benchPop3Logins(adminUrl: string, report: (what: string, figure: string) => void) {
+  const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
+  if (process.getuid?.() !== 0 || !has('dovecot') || !has('postfix') || !has('curl')) {
+    report('POP3 logins/s', 'skipped (needs root, Dovecot, Postfix and curl)');
+    return;
+  }
+  const target = await seeded(adminUrl, 'popbot_bench_logins', 8);
+  const dir = mkdtempSync(join(tmpdir(), 'popbot-bench-mail-'));
+  const ports = { POP3_PORT: '31110', IMAP_PORT: '31143', SMTP_PORT: '31525', SUBMISSION_PORT: '31587' };
+  try {
+    const password = 'bench-login-password-42';
+    const hash = await createArgon2Hasher({ memoryKiB: 19456, time: 2 }).hash(new Secret(password));
+    await sql`update mailboxes set password_hash = ${hash}`.execute(target.database.db);
+    const url = new URL(adminUrl);
+    url.pathname = '/popbot_bench_logins';
+    await run('psql', [
+      url.toString(),
+      '-q',
+      '-v',
+      'mail_password=bench-mail-role',
+      '-f',
+      join(DEPLOY, 'postgres/mail-role.sql'),
+    ]);
+    url.username = 'popbot_mail';
+    url.password = 'bench-mail-role';
+    await run('bash', [join(DEPLOY, 'mailserver.sh'), 'start', dir, url.toString()], {
+      env: { ...process.env, ...ports, LMTP_PORT: '31424', QUOTA_PORT: '31993', AUTH_PORT: '31994' },
+    });
+    const login = async (i: number) => {
+      if ((await pop3List(Number(ports.POP3_PORT), `user${1 + (i % 8)}@host1.example`, password)) === null)
+        throw new Error('POP3 login refused');
+    };
+    const rate = async (clients: number, total: number) => {
+      let next = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: clients }, async () => {
+          while (next < total) await login(next++);
+        }),
+      );
+      return total / ((performance.now() - started) / 1000);
+    };
+    await rate(2, 4); // warm-up
+    const one = await rate(1, 16);
+    const eight = await rate(8, 64);
+    const cores = availableParallelism();
+    report('POP3 logins/s, shipped argon2id (m=19 MiB, t=2), 1 client at a time', one.toFixed(1));
+    report(
+      `POP3 logins/s, 8 clients at a time (${cores} cores)`,
+      `${eight.toFixed(1)} = ${(eight / one).toFixed(2)}× one client, ${(eight / cores).toFixed(1)} per core`,
+    );
+  } finally {
+    await run('bash', [join(DEPLOY, 'mailserver.sh'), 'stop', dir]).catch(() => undefined);
+    await target.drop();
+  }
 }

@@ -21,7 +21,7 @@ import {
 import { createDispatcher } from '../src/commands/dispatch.ts';
 import { benchSlack } from './slack.bench.ts';
 import { benchStartup } from './startup.bench.ts';
-import { benchMailLookups } from './mail.bench.ts';
+import { benchMailLookups, benchPop3Logins } from './mail.bench.ts';
 
 const ACCOUNTS = 10_000;
 const ARGON2 = { memoryKiB: 19456, time: 2 };
@@ -215,7 +215,9 @@ await withBenchDatabase(async (url) => {
   await benchSlack(url, report);
   benchStartup(url, report);
 });
-await benchMailLookups(process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', report);
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+await benchMailLookups(adminUrl, report);
+await benchPop3Logins(adminUrl, report);
 
 const width = Math.max(...rows.map(([w]) => w.length));
 process.stdout.write(`\n| ${'measure'.padEnd(width)} | figure |\n| ${'-'.repeat(width)} | ------ |\n`);
