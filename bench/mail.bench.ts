@@ -8,6 +8,7 @@ import pg from 'pg';
 import { createArgon2Hasher } from '../src/service/passwords.ts';
 import { Secret } from '../src/service/secret.ts';
 import { pop3List } from '../test/helpers/pop3.ts';
+import { ARGON2 } from './core.ts';
 import { migrateToLatest, openDatabase } from '../src/db/database.ts';
 import { mailQueries } from '../test/helpers/mail-queries.ts';
 
@@ -105,7 +106,7 @@ export async function benchPop3Logins(adminUrl: string, report: (what: string, f
   const ports = { POP3_PORT: '31110', IMAP_PORT: '31143', SMTP_PORT: '31525', SUBMISSION_PORT: '31587' };
   try {
     const password = 'bench-login-password-42';
-    const hash = await createArgon2Hasher({ memoryKiB: 19456, time: 2 }).hash(new Secret(password));
+    const hash = await createArgon2Hasher(ARGON2).hash(new Secret(password));
     await sql`update mailboxes set password_hash = ${hash}`.execute(target.database.db);
     const url = new URL(adminUrl);
     url.pathname = '/popbot_bench_logins';

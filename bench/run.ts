@@ -7,24 +7,14 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import argon2 from 'argon2';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { createLogger } from '../src/logger.ts';
-import { migrateToLatest, openDatabase } from '../src/db/database.ts';
-import {
-  createService,
-  createArgon2Hasher,
-  createStrengthJudge,
-  cryptoRandom,
-  systemClock,
-  CONSOLE_ACTOR,
-  Secret,
-} from '../src/service/index.ts';
-import { createDispatcher } from '../src/commands/dispatch.ts';
+import { CONSOLE_ACTOR, Secret } from '../src/service/index.ts';
+import type { createDispatcher } from '../src/commands/dispatch.ts';
+import { ARGON2, benchCore } from './core.ts';
 import { benchSlack } from './slack.bench.ts';
 import { benchStartup } from './startup.bench.ts';
 import { benchMailLookups, benchPop3Logins } from './mail.bench.ts';
 
 const ACCOUNTS = 10_000;
-const ARGON2 = { memoryKiB: 19456, time: 2 };
 const rows: [string, string][] = [];
 const report = (what: string, figure: string) => {
   rows.push([what, figure]);
@@ -54,25 +44,7 @@ async function withBenchDatabase<T>(work: (url: string) => Promise<T>): Promise<
 }
 
 async function benchService(url: string) {
-  const database = await openDatabase({ databaseUrl: url, poolSize: 10 });
-  await migrateToLatest(database.db);
-  const logger = createLogger({ level: 'silent' });
-  const hasher = createArgon2Hasher(ARGON2);
-  const service = createService({
-    db: database.db,
-    hasher,
-    clock: systemClock,
-    random: cryptoRandom,
-    logger,
-    settings: {
-      rateLimitPerMinute: 1_000_000,
-      pop3: { host: 'localhost', port: 110 },
-      smtp: { host: 'localhost', port: 587 },
-      mailRetentionDays: 7,
-    },
-    strength: createStrengthJudge(),
-  });
-  const dispatcher = createDispatcher({ service, logger });
+  const { database, hasher, service, dispatcher } = await benchCore(url);
 
   await service.provisioning.createPlan(
     { name: 'Bench', maxPopAccounts: ACCOUNTS + 100, diskQuotaMb: 1024 * 1024, defaultQuotaMb: 10 },

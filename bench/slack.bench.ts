@@ -4,44 +4,19 @@ import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { createLogger } from '../src/logger.ts';
-import { migrateToLatest, openDatabase } from '../src/db/database.ts';
-import {
-  createService,
-  createArgon2Hasher,
-  createStrengthJudge,
-  cryptoRandom,
-  systemClock,
-  Secret,
-  CONSOLE_ACTOR,
-} from '../src/service/index.ts';
-import { createDispatcher } from '../src/commands/dispatch.ts';
+import { Secret, CONSOLE_ACTOR } from '../src/service/index.ts';
 import { createSlackAdapter } from '../src/adapters/slack/slack.adapter.ts';
 import { createHttpServer } from '../src/adapters/http/http.server.ts';
 import { slackSignature, startFakeSlack } from '../test/helpers/fake-slack.ts';
+import { benchCore } from './core.ts';
 
 /**
  * Slack ack latency: bursts of 100 signed slash commands at once over real HTTP, half of them hashing
  * (add), beside a bare Bolt app that only acknowledges, measured in turn in the same run.
  */
 export async function benchSlack(url: string, report: (what: string, figure: string) => void): Promise<void> {
-  const database = await openDatabase({ databaseUrl: url, poolSize: 10 });
-  await migrateToLatest(database.db);
+  const { database, service, dispatcher } = await benchCore(url);
   const logger = createLogger({ level: 'silent' });
-  const service = createService({
-    db: database.db,
-    hasher: createArgon2Hasher({ memoryKiB: 19456, time: 2 }),
-    clock: systemClock,
-    random: cryptoRandom,
-    logger,
-    settings: {
-      rateLimitPerMinute: 1_000_000,
-      pop3: { host: 'localhost', port: 110 },
-      smtp: { host: 'localhost', port: 587 },
-      mailRetentionDays: 7,
-    },
-    strength: createStrengthJudge(),
-  });
-  const dispatcher = createDispatcher({ service, logger });
   await service.provisioning.createPlan(
     { name: 'SlackBench', maxPopAccounts: 1000, diskQuotaMb: 10_240, defaultQuotaMb: 10 },
     'bench',
