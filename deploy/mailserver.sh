@@ -8,7 +8,7 @@
 #
 # <database-url> logs in as the mail role (deploy/postgres/mail-role.sql), as in production.
 # Ports (environment): POP3_PORT=11110 IMAP_PORT=11143 SMTP_PORT=12525 SUBMISSION_PORT=12587
-#   LMTP_PORT=12424 QUOTA_PORT=12993 AUTH_PORT=12994
+#   LMTP_PORT=12424 QUOTA_PORT=12993 AUTH_PORT=12994 DOVEADM_PORT=12080 (DOVEADM_API_KEY)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -22,6 +22,8 @@ LMTP_PORT=${LMTP_PORT:-12424}
 QUOTA_PORT=${QUOTA_PORT:-12993}
 SUBMISSION_PORT=${SUBMISSION_PORT:-12587}
 AUTH_PORT=${AUTH_PORT:-12994}
+DOVEADM_PORT=${DOVEADM_PORT:-12080}
+DOVEADM_API_KEY=${DOVEADM_API_KEY:-popbot-local-doveadm-key}
 
 stop() {
   [ -f "$dir/dovecot/dovecot.conf" ] && dovecot -c "$dir/dovecot/dovecot.conf" stop 2>/dev/null || true
@@ -84,7 +86,8 @@ done
       -e "s|^log_path = syslog|log_path = $dir/dovecot.log|" \
       -e "s|port = 110$|port = $POP3_PORT|" -e "s|port = 143$|port = $IMAP_PORT|" \
       -e "s|port = 995$|port = 0|" -e "s|port = 993$|port = 0|" \
-      -e "s|port = 24$|port = $LMTP_PORT|" -e "s|port = 10993$|port = $QUOTA_PORT|" \
+      -e "s|port = 24$|port = $LMTP_PORT|" -e "s|port = 10993$|port = $QUOTA_PORT|" -e "s|port = 8080$|port = $DOVEADM_PORT|" \
+      -e "s|^doveadm_api_key = .*|doveadm_api_key = $DOVEADM_API_KEY|" \
       -e "/unix_listener \/var\/spool\/postfix\/private\/auth {/,/}/c\\
   inet_listener postfix-auth {\\
     address = 127.0.0.1\\
@@ -100,7 +103,8 @@ done
 } > "$dir/dovecot/dovecot.conf"
 
 # --- Postfix: a second instance with the shipped settings -------------------------------------
-for f in popbot-pgsql-domains.cf popbot-pgsql-mailboxes.cf popbot-pgsql-aliases.cf popbot-pgsql-catchall.cf; do
+for f in popbot-pgsql-domains.cf popbot-pgsql-mailboxes.cf popbot-pgsql-aliases.cf popbot-pgsql-catchall.cf \
+         popbot-pgsql-suspended.cf; do
   sed -e "s|^hosts = .*|hosts = $DB_HOST:$DB_PORT|" -e "s|^dbname = .*|dbname = $DB_NAME|" -e "s|^user = .*|user = $DB_USER|" -e "s|^password = .*|password = $DB_PASS|" \
     "$here/postfix/$f" > "$dir/postfix/$f"
 done
@@ -176,4 +180,5 @@ echo "POP3_PORT=$POP3_PORT"
 echo "IMAP_PORT=$IMAP_PORT"
 echo "SMTP_PORT=$SMTP_PORT"
 echo "SUBMISSION_PORT=$SUBMISSION_PORT"
+echo "DOVEADM_URL=http://127.0.0.1:$DOVEADM_PORT/doveadm/v1"
 echo "MAIL_DIR=$dir"

@@ -130,7 +130,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const view of ['mail_catchalls', 'mail_aliases', 'mail_domains', 'mail_users', 'mail_accounts'])
-    await sql`drop view ${sql.table(view)}`.execute(db);
+    await sql`drop view if exists ${sql.table(view)}`.execute(db);
   await sql`drop trigger mailbox_usage_moves_hosting_usage on mailbox_usage`.execute(db);
   await sql`drop function popbot_hosting_usage_moved()`.execute(db);
   await sql`drop function popbot_hosting_of(text)`.execute(db);

@@ -3,6 +3,7 @@ import * as core from './2026_11_26_120000_core.ts';
 import * as mailViews from './2026_11_26_130000_mail_views.ts';
 import * as exactlyOnce from './2026_11_27_090000_exactly_once.ts';
 import * as mailLookups from './2026_11_27_120000_mail_lookups.ts';
+import * as suspendLastLogin from './2026_11_27_150000_suspend_last_login.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_130000_mail_views': mailViews,
   '2026_11_27_090000_exactly_once': exactlyOnce,
   '2026_11_27_120000_mail_lookups': mailLookups,
+  '2026_11_27_150000_suspend_last_login': suspendLastLogin,
 };

@@ -10,6 +10,7 @@ import {
   type Hasher,
   type PopService,
 } from './service/index.ts';
+import { createDoveadmSessions } from './service/mail-sessions.ts';
 import { createDispatcher, type CommandMetrics, type Dispatcher } from './commands/dispatch.ts';
 
 export type Core = { database: Database; service: PopService; dispatcher: Dispatcher };
@@ -66,6 +67,7 @@ export async function buildCore(
       mailRetentionDays: config.mailRetentionDays,
     },
     strength: createStrengthJudge(),
+    mailSessions: config.doveadm ? createDoveadmSessions(config.doveadm.url, config.doveadm.apiKey) : undefined,
   });
   const dispatcher = createDispatcher({ service, logger: logger, metrics: deps.metrics });
   return { database, service, dispatcher };

@@ -26,6 +26,8 @@ const schema = z.object({
   SMTP_HOST: optionalText,
   SMTP_PORT: int(1, 65535).default(587),
   MAIL_RETENTION_DAYS: int(0, 3650).default(7),
+  DOVEADM_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
+  DOVEADM_API_KEY: optionalText,
   DB_POOL_SIZE: int(1, 200).default(10),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
@@ -56,6 +58,8 @@ export type Config = Readonly<{
   pop3: { host: string; port: number };
   smtp: { host: string; port: number };
   mailRetentionDays: number;
+  /** Dovecot's doveadm HTTP API, to end the open sessions of a suspended, deleted or re-passworded account. */
+  doveadm?: { url: string; apiKey: string };
   dbPoolSize: number;
   discord?: Readonly<{
     token: string;
@@ -137,6 +141,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('SLACK_BOT_TOKEN: must be a bot token (xoxb-…)');
   if (e.SLACK_APP_TOKEN && !/^xapp-/.test(e.SLACK_APP_TOKEN))
     problems.push('SLACK_APP_TOKEN: must be an app-level token (xapp-…)');
+  if (Boolean(e.DOVEADM_URL) !== Boolean(e.DOVEADM_API_KEY))
+    problems.push('DOVEADM_URL and DOVEADM_API_KEY go together: set both or neither');
   if (Boolean(e.DISCORD_TOKEN) !== Boolean(e.DISCORD_APPLICATION_ID))
     problems.push('DISCORD_TOKEN and DISCORD_APPLICATION_ID go together: set both or neither');
   if (problems.length > 0) throw new ConfigError(problems);
@@ -151,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pop3: { host: e.POP3_HOST, port: e.POP3_PORT },
     smtp: { host: e.SMTP_HOST ?? e.POP3_HOST, port: e.SMTP_PORT },
     mailRetentionDays: e.MAIL_RETENTION_DAYS,
+    doveadm: e.DOVEADM_URL && e.DOVEADM_API_KEY ? { url: e.DOVEADM_URL, apiKey: e.DOVEADM_API_KEY } : undefined,
     dbPoolSize: e.DB_POOL_SIZE,
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID

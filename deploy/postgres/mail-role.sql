@@ -24,5 +24,6 @@ select format('grant connect on database %I to %I', current_database(), :'mail_r
 select format('grant usage on schema public to %I', :'mail_role') \gexec
 -- Logins, quotas and mail folders (Dovecot); domains, mailboxes, aliases, catch-alls (Postfix).
 select format('grant select on mail_users, mail_domains, mail_aliases, mail_catchalls to %I', :'mail_role') \gexec
--- Dovecot's quota_clone writes each login's usage (insert, or update on conflict).
-select format('grant select, insert, update on mailbox_usage to %I', :'mail_role') \gexec
+-- Dovecot's quota_clone writes each login's usage, its last_login plugin each login's time
+-- (insert, or update on conflict).
+select format('grant select, insert, update on mailbox_usage, last_logins to %I', :'mail_role') \gexec

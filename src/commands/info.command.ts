@@ -3,7 +3,7 @@ import { formatBytes, formatQuota } from '../service/units.ts';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
 import { accountArg } from './args.ts';
-import { formatDate } from './format.ts';
+import { formatDate, formatLastLogin } from './format.ts';
 
 export const infoCommand = defineCommand({
   name: 'info',
@@ -30,6 +30,17 @@ export const infoCommand = defineCommand({
           label: 'Used',
           value: `${formatBytes(view.usedBytes)} in ${view.messages} message${view.messages === 1 ? '' : 's'}`,
         },
+        { label: 'Last login', value: formatLastLogin(view.lastLogin, new Date()) },
+        ...(view.suspended
+          ? [
+              {
+                label: 'Suspended',
+                value:
+                  `since ${formatDate(view.suspended.since)}: logins refused` +
+                  (view.suspended.incoming ? ', incoming mail refused' : ''),
+              },
+            ]
+          : []),
         { label: 'Created', value: formatDate(view.createdAt) },
         { label: 'Password changed', value: formatDate(view.passwordChangedAt) },
       ],

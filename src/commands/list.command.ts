@@ -23,8 +23,12 @@ export const listCommand = defineCommand({
       view.page === 1
         ? [{ title: `${view.main.address} (Main Account)`, detail: usage(view.main.quotaMb, view.main.usedBytes) }]
         : [];
-    for (const account of view.accounts)
-      rows.push({ title: account.address, detail: usage(account.quotaMb, account.usedBytes) });
+    for (const account of view.accounts) {
+      // Marks support staff look for: suspended, and never logged in (a mailbox nobody reads).
+      const marks = [account.suspended ? 'suspended' : '', account.lastLogin ? '' : 'never used'].filter(Boolean);
+      const detail = usage(account.quotaMb, account.usedBytes);
+      rows.push({ title: account.address, detail: marks.length ? `${detail} · ${marks.join(' · ')}` : detail });
+    }
     if (view.accounts.length === 0 && view.page === 1)
       rows.push({ title: 'No POP accounts yet', detail: 'add one with `add <name> [quota]`' });
     const footer =

@@ -12,6 +12,8 @@ import { auditCommand } from './audit.command.ts';
 import { grantCommand } from './grant.command.ts';
 import { revokeCommand } from './revoke.command.ts';
 import { showCommand } from './show.command.ts';
+import { suspendCommand } from './suspend.command.ts';
+import { resumeCommand } from './resume.command.ts';
 
 /** The only list of commands: dispatch, help, and the Slack/Discord command definitions come from it. */
 export const COMMANDS: readonly AnyCommand[] = [
@@ -22,6 +24,8 @@ export const COMMANDS: readonly AnyCommand[] = [
   passwdCommand,
   quotaCommand,
   deleteCommand,
+  suspendCommand,
+  resumeCommand,
   planCommand,
   catchallCommand,
   auditCommand,

@@ -12,7 +12,18 @@ export type MailboxRow = {
   messages: number;
   createdAt: Date;
   passwordChangedAt: Date;
+  suspendedAt: Date | null;
+  suspendedIncoming: boolean;
+  /** The latest login the mail server recorded, and over which protocol (pop3, imap). */
+  lastLogin: { at: Date; protocol: string } | null;
 };
+
+type SelectedMailbox = Omit<MailboxRow, 'lastLogin'> & { lastLoginAt: number | null; lastLoginProtocol: string | null };
+
+const withLastLogin = ({ lastLoginAt, lastLoginProtocol, ...row }: SelectedMailbox): MailboxRow => ({
+  ...row,
+  lastLogin: lastLoginAt === null ? null : { at: new Date(lastLoginAt * 1000), protocol: lastLoginProtocol ?? '' },
+});
 
 function selectMailboxes(db: Kysely<DB>) {
   return db
@@ -32,18 +43,28 @@ function selectMailboxes(db: Kysely<DB>) {
       sql<number>`coalesce(mailbox_usage.messages, 0)::float8`.as('messages'),
       'mailboxes.created_at as createdAt',
       'mailboxes.password_changed_at as passwordChangedAt',
+      'mailboxes.suspended_at as suspendedAt',
+      'mailboxes.suspended_incoming as suspendedIncoming',
+      sql<number | null>`(select l.last_login::float8 from last_logins l
+        where l.username = mailboxes.name || '@' || domains.name order by l.last_login desc limit 1)`.as('lastLoginAt'),
+      sql<string | null>`(select l.protocol from last_logins l
+        where l.username = mailboxes.name || '@' || domains.name order by l.last_login desc limit 1)`.as(
+        'lastLoginProtocol',
+      ),
     ]);
 }
 
 export async function findMailbox(db: Kysely<DB>, domainId: number, name: string): Promise<MailboxRow | undefined> {
-  return selectMailboxes(db)
+  const row = await selectMailboxes(db)
     .where('mailboxes.domain_id', '=', domainId)
     .where('mailboxes.name', '=', name)
     .executeTakeFirst();
+  return row && withLastLogin(row);
 }
 
 export async function getMailbox(db: Kysely<DB>, id: number): Promise<MailboxRow | undefined> {
-  return selectMailboxes(db).where('mailboxes.id', '=', id).executeTakeFirst();
+  const row = await selectMailboxes(db).where('mailboxes.id', '=', id).executeTakeFirst();
+  return row && withLastLogin(row);
 }
 
 /** One page of a hosting account's POP accounts (optionally one domain's), by address. */
@@ -54,7 +75,13 @@ export async function listMailboxes(
 ): Promise<MailboxRow[]> {
   let query = selectMailboxes(db).where('mailboxes.hosting_account_id', '=', filter.hostingAccountId);
   if (filter.domainId !== undefined) query = query.where('mailboxes.domain_id', '=', filter.domainId);
-  return query.orderBy('domains.name').orderBy('mailboxes.name').limit(page.limit).offset(page.offset).execute();
+  const rows = await query
+    .orderBy('domains.name')
+    .orderBy('mailboxes.name')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return rows.map(withLastLogin);
 }
 
 export async function countMailboxes(
@@ -190,6 +217,33 @@ export async function usageOf(db: Kysely<DB>, username: string): Promise<{ bytes
     .where('username', '=', username)
     .executeTakeFirst();
   return { bytes: Number(row?.bytes ?? 0), messages: Number(row?.messages ?? 0) };
+}
+
+/** The latest login of a login name the mail server recorded (the Main Account's, by its username). */
+export async function lastLoginOf(db: Kysely<DB>, username: string): Promise<{ at: Date; protocol: string } | null> {
+  const row = await db
+    .selectFrom('last_logins')
+    .select(['protocol', sql<number>`last_login::float8`.as('at')])
+    .where('username', '=', username)
+    .orderBy('last_login', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { at: new Date(row.at * 1000), protocol: row.protocol } : null;
+}
+
+/** Suspends (at a time) or resumes (null) an account; false when it is gone. */
+export async function setMailboxSuspended(
+  db: Kysely<DB>,
+  id: number,
+  suspendedAt: Date | null,
+  incoming: boolean,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('mailboxes')
+    .set({ suspended_at: suspendedAt, suspended_incoming: incoming })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** Forget the usage of a deleted login, so a later account of the same name starts empty. */

@@ -46,6 +46,16 @@ export interface MailboxesTable {
   created_at: CreatedAt;
   /** Set only for accounts made before mail folders were keyed by id; the mail server reads it. */
   mail_folder: Generated<string | null>;
+  /** Logins refused since then; with suspended_incoming, incoming mail too. */
+  suspended_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  suspended_incoming: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** Written by Dovecot's last_login plugin: one row per login and protocol, seconds since 1970. */
+export interface LastLoginsTable {
+  username: string;
+  protocol: string;
+  last_login: ColumnType<number, number, number>;
 }
 
 export interface BindingsTable {
@@ -143,6 +153,7 @@ export interface DB {
   sales_requests: SalesRequestsTable;
   rate_limits: RateLimitsTable;
   mailbox_usage: MailboxUsageTable;
+  last_logins: LastLoginsTable;
   pending_actions: PendingActionsTable;
   delivery_claims: DeliveryClaimsTable;
 }

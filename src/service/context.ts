@@ -5,6 +5,7 @@ import type { ScopeFilter } from '../db/hosting.repository.ts';
 import { insertAuditEntry } from '../db/audit.repository.ts';
 import type { Hasher, Random } from './passwords.ts';
 import type { Role } from './roles.ts';
+import type { MailSessions } from './mail-sessions.ts';
 import type { StrengthJudge } from './strength.ts';
 
 export type Clock = { now(): Date };
@@ -20,6 +21,8 @@ export type ServiceDeps = {
   settings: ServiceSettings;
   /** Judges chosen passwords off the event loop. */
   strength: StrengthJudge;
+  /** Ends open mail sessions after suspend, delete and passwd (Dovecot's doveadm API), when configured. */
+  mailSessions?: MailSessions;
 };
 
 export type ServiceSettings = {

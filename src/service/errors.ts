@@ -15,7 +15,9 @@ export type DomainError =
   | { code: 'UNKNOWN_DOMAIN'; value: string; domains: string[] }
   | { code: 'ACCOUNT_NOT_FOUND'; address: string }
   | { code: 'ACCOUNT_EXISTS'; address: string }
-  | { code: 'MAIN_ACCOUNT_PROTECTED'; action: 'delete' | 'passwd' | 'quota' | 'add'; login: string }
+  | { code: 'MAIN_ACCOUNT_PROTECTED'; action: 'delete' | 'passwd' | 'quota' | 'add' | 'suspend'; login: string }
+  | { code: 'ALREADY_SUSPENDED'; address: string; incoming: boolean }
+  | { code: 'NOT_SUSPENDED'; address: string }
   | { code: 'PLAN_LIMIT_REACHED'; plan: string; limit: number; account: string; domain: string }
   | { code: 'RATE_LIMITED'; action: string; limit: number; retryAfterSeconds: number }
   | { code: 'PASSWORD_NOT_RETRIEVABLE'; address: string }
@@ -106,6 +108,13 @@ export function describeError(e: DomainError): string {
       return `POP account ${show(e.address)} already exists; nothing was changed.`;
     case 'MAIN_ACCOUNT_PROTECTED':
       return `${show(e.login)} ${MAIN_ACCOUNT_REASONS[e.action]}`;
+    case 'ALREADY_SUSPENDED':
+      return (
+        `${show(e.address)} is already suspended (logins refused${e.incoming ? ' and incoming mail refused' : ''}); ` +
+        'nothing changed.'
+      );
+    case 'NOT_SUSPENDED':
+      return `${show(e.address)} is not suspended; nothing changed.`;
     case 'PLAN_LIMIT_REACHED':
       return (
         `Plan limit reached: plan "${e.plan}" of ${e.account} allows ${e.limit} POP ` +
@@ -181,6 +190,7 @@ const MAIN_ACCOUNT_REASONS: Record<Extract<DomainError, { code: 'MAIN_ACCOUNT_PR
   passwd: 'is the Main Account: its password is the control-panel password. Change it in the control panel.',
   delete:
     "is the Main Account: it cannot be deleted from chat; it always exists and uses the hosting account's disk quota.",
+  suspend: 'is the Main Account: it cannot be suspended from chat; its login is the control-panel login.',
   quota:
     'is the Main Account: it cannot be given another quota from chat; it always exists and uses the hosting ' +
     "account's disk quota.",

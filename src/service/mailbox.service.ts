@@ -21,6 +21,9 @@ import {
   restoreMailboxPassword,
   setMailboxPassword,
   setMailboxQuota,
+  setMailboxSuspended,
+  getMailbox,
+  lastLoginOf,
   usageOf,
 } from '../db/mailbox.repository.ts';
 import { countRateLimitHit } from '../db/access.repository.ts';
@@ -67,6 +70,9 @@ export type MailboxView = {
   createdAt: Date;
   passwordChangedAt: Date;
   isMain: boolean;
+  /** Since when logins (and with `incoming`, mail) are refused; null when not suspended. */
+  suspended: { since: Date; incoming: boolean } | null;
+  lastLogin: { at: Date; protocol: string } | null;
 };
 
 export type ListView = {
@@ -103,6 +109,8 @@ export function createMailboxService(deps: ServiceDeps) {
       createdAt: hosting.createdAt,
       passwordChangedAt: hosting.passwordChangedAt,
       isMain: true,
+      suspended: null,
+      lastLogin: await lastLoginOf(db, hosting.username),
     };
   }
 
@@ -166,7 +174,7 @@ export function createMailboxService(deps: ServiceDeps) {
   }
 
   /** The POP account a change is about; the Main Account is refused with the reason. */
-  async function findChangeable(access: Access, spec: AccountSpec, action: 'passwd' | 'quota' | 'delete') {
+  async function findChangeable(access: Access, spec: AccountSpec, action: 'passwd' | 'quota' | 'delete' | 'suspend') {
     const domain = await resolveDomain(deps, access, spec.domain);
     if (isMainName(domain, spec.name)) fail({ code: 'MAIN_ACCOUNT_PROTECTED', action, login: spec.name });
     const mailbox = await findExisting(domain, spec.name);
@@ -198,7 +206,19 @@ export function createMailboxService(deps: ServiceDeps) {
     createdAt: m.createdAt,
     passwordChangedAt: m.passwordChangedAt,
     isMain: false,
+    suspended: m.suspendedAt ? { since: m.suspendedAt, incoming: m.suspendedIncoming } : null,
+    lastLogin: m.lastLogin,
   });
+
+  /** Ends the account's open mail sessions, when the mail server is configured for it; never fails the change. */
+  async function endSessions(login: string) {
+    if (!deps.mailSessions) return;
+    try {
+      await deps.mailSessions.end(login);
+    } catch (error) {
+      logger.warn({ err: { message: (error as Error).message }, login }, 'open mail sessions not ended');
+    }
+  }
 
   return {
     /** Main Account first, then one page of POP accounts, with the plan's usage footer. */
@@ -339,6 +359,7 @@ export function createMailboxService(deps: ServiceDeps) {
           return { hash: locked.passwordHash, changedAt: locked.passwordChangedAt };
         });
         logChange(access, 'passwd', address, 'password changed');
+        await endSessions(address);
         const issued: IssuedPassword = {
           command: 'passwd',
           requestId: access.requestId,
@@ -384,6 +405,59 @@ export function createMailboxService(deps: ServiceDeps) {
       });
     },
 
+    /**
+     * Suspends an account: logins refused from now on (and open sessions ended), with `incoming` mail
+     * refused too. Asked again with the other `incoming`, it changes that; the same again changes nothing.
+     */
+    async suspend(
+      access: Access,
+      spec: AccountSpec & { incoming: boolean },
+    ): Promise<Result<{ address: string; incoming: boolean }>> {
+      return guard(async () => {
+        const { mailbox, address } = await findChangeable(access, spec, 'suspend');
+        await db.transaction().execute(async (trx) => {
+          const locked = await lockChangeable(trx, access, mailbox);
+          const current = await getMailbox(trx, locked.id);
+          if (current?.suspendedAt && current.suspendedIncoming === spec.incoming)
+            fail({ code: 'ALREADY_SUSPENDED', address, incoming: spec.incoming });
+          const since = current?.suspendedAt ?? clock.now();
+          if (!(await setMailboxSuspended(trx, locked.id, since, spec.incoming)))
+            fail({ code: 'ACCOUNT_NOT_FOUND', address });
+          await writeAudit(trx, deps, access.actor, access.requestId, {
+            command: 'suspend',
+            target: address,
+            outcome: 'ok',
+            detail: spec.incoming ? 'logins and incoming mail refused' : 'logins refused',
+            hostingAccountId: mailbox.hostingAccountId,
+          });
+        });
+        logChange(access, 'suspend', address, 'mailbox suspended');
+        await endSessions(address);
+        return { address, incoming: spec.incoming };
+      });
+    },
+
+    /** Lifts a suspension: logins and incoming mail work again. */
+    async resume(access: Access, spec: AccountSpec): Promise<Result<{ address: string }>> {
+      return guard(async () => {
+        const { mailbox, address } = await findChangeable(access, spec, 'suspend');
+        await db.transaction().execute(async (trx) => {
+          const locked = await lockChangeable(trx, access, mailbox);
+          if (!(await getMailbox(trx, locked.id))?.suspendedAt) fail({ code: 'NOT_SUSPENDED', address });
+          if (!(await setMailboxSuspended(trx, locked.id, null, false))) fail({ code: 'ACCOUNT_NOT_FOUND', address });
+          await writeAudit(trx, deps, access.actor, access.requestId, {
+            command: 'resume',
+            target: address,
+            outcome: 'ok',
+            detail: null,
+            hostingAccountId: mailbox.hostingAccountId,
+          });
+        });
+        logChange(access, 'resume', address, 'mailbox resumed');
+        return { address };
+      });
+    },
+
     /** Checks that an account can be changed, without changing it: the question before a confirmation or form. */
     async checkChangeable(
       access: Access,
@@ -423,6 +497,7 @@ export function createMailboxService(deps: ServiceDeps) {
           return reset;
         });
         logChange(access, 'delete', address, 'mailbox deleted');
+        await endSessions(address);
         return { address, catchallsReset, mailRetentionDays: settings.mailRetentionDays };
       });
     },

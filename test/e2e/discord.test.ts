@@ -514,8 +514,8 @@ describe('Discord: secrets and registration', () => {
       },
     });
     expect(stdout).toContain(
-      `Registered /pop (guild ${GUILD}) with 12 subcommands: help, list, info, add, passwd, quota, delete, plan, ` +
-        `catchall, audit, grant, revoke`,
+      `Registered /pop (guild ${GUILD}) with 14 subcommands: help, list, info, add, passwd, quota, delete, suspend, ` +
+        `resume, plan, catchall, audit, grant, revoke`,
     );
     expect(fake.received.filter((r) => r.method === 'PUT').at(-1)!.path).toBe(
       `/v10/applications/${APP}/guilds/${GUILD}/commands`,
@@ -549,6 +549,8 @@ describe('Discord: secrets and registration', () => {
       'passwd',
       'quota',
       'delete',
+      'suspend',
+      'resume',
       'plan',
       'catchall',
       'audit',

@@ -14,6 +14,7 @@ import {
 /** One strength worker per test file: it starts on first use and never holds the process open. */
 const sharedStrength = createStrengthJudge();
 import type { Clock, ServiceSettings } from '../../src/service/context.ts';
+import type { MailSessions } from '../../src/service/mail-sessions.ts';
 import { createDispatcher, type WorkQueueOptions } from '../../src/commands/dispatch.ts';
 
 /** argon2id in the production format, with the smallest cost: for tests where hashing is not the point. */
@@ -39,6 +40,7 @@ export function makeCore(
     clock?: Clock;
     settings?: Partial<ServiceSettings>;
     workQueue?: Partial<WorkQueueOptions>;
+    mailSessions?: MailSessions;
   } = {},
 ) {
   const { logger, lines } = captureLogs();
@@ -56,6 +58,7 @@ export function makeCore(
       ...options.settings,
     },
     strength: sharedStrength,
+    mailSessions: options.mailSessions,
   });
   const dispatcher = createDispatcher({ service, logger, workQueue: options.workQueue });
   return { service, dispatcher, logger, logs: lines };

@@ -102,6 +102,8 @@ describe('deny by default (SPEC §6)', () => {
       'add',
       'passwd',
       'quota',
+      'suspend',
+      'resume',
       'plan',
       'catchall',
     ]);

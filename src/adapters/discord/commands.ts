@@ -64,6 +64,16 @@ export const DISCORD_OPTIONS: Record<string, Option[]> = {
   ],
   quota: [name(true), quota(true)],
   delete: [name(true)],
+  suspend: [
+    name(true),
+    {
+      type: ApplicationCommandOptionType.Boolean,
+      name: 'incoming',
+      description: 'refuse its new mail too (550)',
+      required: false,
+    },
+  ],
+  resume: [name(true)],
   plan: [
     domain,
     {
@@ -141,6 +151,7 @@ export function toCommandInput(
   if (o.page !== undefined) flags.page = String(o.page);
   if (o.own === true) flags.own = true;
   if (o.request === true) flags.request = true;
+  if (o.incoming === true) flags.incoming = true;
   switch (subcommand) {
     case 'list':
       return { words: words(str(o.domain)), flags };
