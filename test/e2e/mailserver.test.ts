@@ -1,4 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { makeCore } from '../helpers/core.ts';
 import { makeHostingAccount } from '../helpers/factories.ts';
 import { pop3List, pop3Retrieve } from '../helpers/pop3.ts';
 import { sendMail } from '../helpers/smtp.ts';
+import { createDoveadmSessions } from '../../src/service/mail-sessions.ts';
 
 const run = promisify(execFile);
 const SCRIPT = join(import.meta.dirname, '../../deploy/mailserver.sh');
@@ -29,6 +31,8 @@ const PORTS = {
   LMTP_PORT: '21424',
   QUOTA_PORT: '21993',
   AUTH_PORT: '21994',
+  DOVEADM_PORT: '21080',
+  DOVEADM_API_KEY: 'e2e-doveadm-key',
 };
 const POP3 = Number(PORTS.POP3_PORT);
 const SMTP = Number(PORTS.SMTP_PORT);
@@ -371,6 +375,88 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
       await pop('delete sender@corp.example --yes');
       expect((await submit('sender@corp.example', sender, 'deleted')).code).toBe(67);
       expect((await pop3List(POP3, 'inbox@corp.example', inbox)) ?? []).toHaveLength(2);
+    });
+  });
+
+  describe('suspend, resume and last login (issue 12)', () => {
+    const IMAP = Number(PORTS.IMAP_PORT);
+    const SUBMISSION = Number(PORTS.SUBMISSION_PORT);
+    let kicking: ReturnType<typeof makeCore>;
+    beforeAll(async () => {
+      // popbot as configured in production: ends sessions through Dovecot's doveadm HTTP API.
+      kicking = makeCore(database.db, {
+        mailSessions: createDoveadmSessions(`http://127.0.0.1:${PORTS.DOVEADM_PORT}/doveadm/v1`, PORTS.DOVEADM_API_KEY),
+      });
+      await makeHostingAccount(core.service, { username: 'halt', domains: ['halt.example'], maxPopAccounts: 5 });
+    });
+    const act = async (line: string) => {
+      const reply = await kicking.dispatcher.run(CONSOLE_ACTOR, line);
+      if (reply.errorCode) throw new Error(`${line}: ${renderReply(reply)}`);
+      return reply;
+    };
+    const submit = (user: string, password: string) =>
+      new Promise<number>((resolve) => {
+        const child = execFile(
+          'curl',
+          [
+            '-sS',
+            '--ssl-reqd',
+            '-k',
+            '--url',
+            `smtp://127.0.0.1:${SUBMISSION}`,
+            '--user',
+            `${user}:${password}`,
+            '--mail-from',
+            user,
+            '--mail-rcpt',
+            user,
+            '-T',
+            '-',
+          ],
+          (error) => resolve(error ? Number(error.code) : 0),
+        );
+        child.stdin?.end('Subject: self\r\n\r\nself\r\n');
+      });
+
+    it('suspend: POP3, submission and IMAP refused at once and an open IMAP session ended; --incoming: 550 5.2.1; resume undoes both', async () => {
+      const password = (await act('add stop@halt.example')).secret!.password.reveal();
+      expect(await pop3List(POP3, 'stop@halt.example', password)).toEqual([]);
+
+      // An IMAP session that stays open, logged in.
+      const imap = connect(IMAP, '127.0.0.1');
+      let said = '';
+      imap.setEncoding('utf8');
+      imap.on('data', (d: string) => (said += d));
+      const closed = new Promise<void>((resolve) => imap.on('close', () => resolve()));
+      await expect.poll(() => said).toContain('* OK');
+      imap.write(`a1 LOGIN stop@halt.example ${password}\r\n`);
+      await expect.poll(() => said).toContain('a1 OK');
+
+      await act('suspend stop@halt.example');
+      await closed;
+      expect(await pop3List(POP3, 'stop@halt.example', password)).toBeNull();
+      expect(await submit('stop@halt.example', password)).toBe(67);
+      // Mail still arrives while only logins are refused.
+      expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'stop@halt.example', body: 'kept' })).data).toBe(250);
+
+      await act('suspend stop@halt.example --incoming');
+      const refused = await sendMail(SMTP, { from: 'x@sender.test', to: 'stop@halt.example', body: 'refused' });
+      expect(refused.rcpt).toBe(550);
+      expect(refused.replies.join('\n')).toContain('5.2.1');
+
+      await act('resume stop@halt.example');
+      expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'stop@halt.example', body: 'back' })).data).toBe(250);
+      expect(await delivered('stop@halt.example', password, 2)).not.toBeNull();
+      expect(await submit('stop@halt.example', password)).toBe(0);
+    });
+
+    it('last login: info shows it with the protocol after a POP3 login; a fresh account says never', async () => {
+      const password = (await act('add seen@halt.example')).secret!.password.reveal();
+      const info = async () => renderReply(await act('info seen@halt.example'));
+      expect(await info()).toMatch(/Last login:\s+never$/m);
+      expect(await pop3List(POP3, 'seen+halt.example', password)).toEqual([]);
+      await expect.poll(info).toMatch(/Last login:\s+(just now|1 min ago) over POP3/);
+      expect(renderReply(await act('list halt.example'))).toMatch(/seen@halt\.example\s+10 MB · 0 MB used$/m);
     });
   });
 });
