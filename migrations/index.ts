@@ -4,6 +4,7 @@ import * as mailViews from './2026_11_26_130000_mail_views.ts';
 import * as exactlyOnce from './2026_11_27_090000_exactly_once.ts';
 import * as mailLookups from './2026_11_27_120000_mail_lookups.ts';
 import * as suspendLastLogin from './2026_11_27_150000_suspend_last_login.ts';
+import * as forwarders from './2026_11_27_160000_forwarders.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_090000_exactly_once': exactlyOnce,
   '2026_11_27_120000_mail_lookups': mailLookups,
   '2026_11_27_150000_suspend_last_login': suspendLastLogin,
+  '2026_11_27_160000_forwarders': forwarders,
 };

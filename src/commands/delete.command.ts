@@ -48,7 +48,7 @@ export const deleteCommand = defineCommand({
     const mailboxId = ctx.action?.kind === 'delete' ? ctx.action.mailboxId : undefined;
     const result = await ctx.service.mailboxes.remove(ctx.access, { ...args.account, mailboxId });
     if (!result.ok) return errorReply(result.error);
-    const { address, catchallsReset, mailRetentionDays } = result.value;
+    const { address, catchallsReset, mailRetentionDays, forwardsTo } = result.value;
     const kept = mailRetentionDays === 1 ? '1 day' : `${mailRetentionDays} days`;
     return {
       tone: 'success',
@@ -56,6 +56,12 @@ export const deleteCommand = defineCommand({
       lines: [
         `Its mail can no longer be read by anyone, not even by a new account of the same name, and is removed from ` +
           `the mail server after ${kept}.`,
+        ...(forwardsTo.length > 0
+          ? [
+              `Mail to it is still forwarded to ${forwardsTo.join(', ')}; ` +
+                `\`forward delete ${address} <address>\` removes each.`,
+            ]
+          : []),
         ...(catchallsReset.length > 0
           ? [`It was the catch-all of ${catchallsReset.join(', ')}; unknown names there now go to the Main Account.`]
           : []),

@@ -45,6 +45,10 @@ export const planCommand = defineCommand({
         { label: 'POP accounts', value: `${view.popUsed} of ${view.popAllowed} used` },
         { label: 'Disk', value: `${formatBytes(view.diskUsedBytes)} of ${formatMb(view.diskQuotaMb)} used` },
         { label: 'Default mailbox quota', value: formatMb(view.defaultQuotaMb) },
+        {
+          label: 'Forwarders',
+          value: `${view.forwardersUsed} of ${view.forwardersAllowed === 0 ? 'unlimited' : view.forwardersAllowed} used`,
+        },
         { label: 'Domains', value: view.domains.join(', ') },
       ],
       actions: await offerRequestMore(ctx, view.domains[0]),

@@ -14,6 +14,7 @@ import { revokeCommand } from './revoke.command.ts';
 import { showCommand } from './show.command.ts';
 import { suspendCommand } from './suspend.command.ts';
 import { resumeCommand } from './resume.command.ts';
+import { forwardCommand } from './forward.command.ts';
 
 /** The only list of commands: dispatch, help, and the Slack/Discord command definitions come from it. */
 export const COMMANDS: readonly AnyCommand[] = [
@@ -26,6 +27,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   deleteCommand,
   suspendCommand,
   resumeCommand,
+  forwardCommand,
   planCommand,
   catchallCommand,
   auditCommand,

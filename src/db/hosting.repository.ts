@@ -54,6 +54,8 @@ export type HostingAccountRow = {
   maxPopAccounts: number;
   diskQuotaMb: number;
   defaultQuotaMb: number;
+  /** 0 = unlimited. */
+  maxForwarders: number;
 };
 
 function selectHostingAccount(db: Kysely<DB>) {
@@ -70,6 +72,7 @@ function selectHostingAccount(db: Kysely<DB>) {
       'plans.max_pop_accounts as maxPopAccounts',
       'plans.disk_quota_mb as diskQuotaMb',
       'plans.default_quota_mb as defaultQuotaMb',
+      'plans.max_forwarders as maxForwarders',
     ]);
 }
 

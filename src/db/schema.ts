@@ -13,6 +13,8 @@ export interface PlansTable {
   max_pop_accounts: number;
   disk_quota_mb: number;
   default_quota_mb: ColumnType<number, number | undefined, number>;
+  /** Forwarders a hosting account on this plan may have; 0 = unlimited. */
+  max_forwarders: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
 }
 
@@ -49,6 +51,16 @@ export interface MailboxesTable {
   /** Logins refused since then; with suspended_incoming, incoming mail too. */
   suspended_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   suspended_incoming: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+/** Mail to source_name@domain also (or only) goes to destination. */
+export interface ForwardersTable {
+  id: Generated<number>;
+  hosting_account_id: number;
+  domain_id: number;
+  source_name: string;
+  destination: string;
+  created_at: CreatedAt;
 }
 
 /** Written by Dovecot's last_login plugin: one row per login and protocol, seconds since 1970. */
@@ -154,6 +166,7 @@ export interface DB {
   rate_limits: RateLimitsTable;
   mailbox_usage: MailboxUsageTable;
   last_logins: LastLoginsTable;
+  forwarders: ForwardersTable;
   pending_actions: PendingActionsTable;
   delivery_claims: DeliveryClaimsTable;
 }

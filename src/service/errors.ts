@@ -17,6 +17,13 @@ export type DomainError =
   | { code: 'ACCOUNT_EXISTS'; address: string }
   | { code: 'MAIN_ACCOUNT_PROTECTED'; action: 'delete' | 'passwd' | 'quota' | 'add' | 'suspend'; login: string }
   | { code: 'ALREADY_SUSPENDED'; address: string; incoming: boolean }
+  | { code: 'FORWARD_SOURCE_MAIN'; login: string }
+  | { code: 'INVALID_ADDRESS'; value: string }
+  | { code: 'FORWARD_LOOP'; source: string; path: string[] }
+  | { code: 'FORWARD_PLAN_LIMIT'; plan: string; limit: number }
+  | { code: 'FORWARD_EXISTS'; source: string; destination: string }
+  | { code: 'FORWARD_LIMIT'; source: string; limit: number }
+  | { code: 'FORWARD_NOT_FOUND'; source: string; destination: string }
   | { code: 'NOT_SUSPENDED'; address: string }
   | { code: 'PLAN_LIMIT_REACHED'; plan: string; limit: number; account: string; domain: string }
   | { code: 'RATE_LIMITED'; action: string; limit: number; retryAfterSeconds: number }
@@ -115,6 +122,20 @@ export function describeError(e: DomainError): string {
       );
     case 'NOT_SUSPENDED':
       return `${show(e.address)} is not suspended; nothing changed.`;
+    case 'FORWARD_SOURCE_MAIN':
+      return `${show(e.login)} is the Main Account's login, not an address of a domain: it cannot be a forwarder's source.`;
+    case 'INVALID_ADDRESS':
+      return `Invalid address ${show(e.value)}: give one such as name@example.com.`;
+    case 'FORWARD_LOOP':
+      return `Not added: mail would go round in a loop (${e.path.join(' → ')}).`;
+    case 'FORWARD_PLAN_LIMIT':
+      return `Plan limit reached: plan "${e.plan}" allows ${e.limit} forwarder${e.limit === 1 ? '' : 's'}, and all are in use.`;
+    case 'FORWARD_EXISTS':
+      return `${show(e.source)} already forwards to ${show(e.destination)}; nothing changed.`;
+    case 'FORWARD_LIMIT':
+      return `${show(e.source)} already forwards to ${e.limit} addresses, the most one address may have.`;
+    case 'FORWARD_NOT_FOUND':
+      return `${show(e.source)} does not forward to ${show(e.destination)}; nothing changed.`;
     case 'PLAN_LIMIT_REACHED':
       return (
         `Plan limit reached: plan "${e.plan}" of ${e.account} allows ${e.limit} POP ` +

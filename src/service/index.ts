@@ -4,6 +4,7 @@ import { createMailboxService } from './mailbox.service.ts';
 import { createPlanService } from './plan.service.ts';
 import { createProvisioningService } from './provisioning.service.ts';
 import { createPendingService } from './pending.service.ts';
+import { createForwarderService } from './forwarder.service.ts';
 import type { ServiceDeps } from './context.ts';
 
 /** The one service every adapter shares: it enforces every rule, whatever the platform. */
@@ -15,6 +16,7 @@ export function createService(deps: ServiceDeps) {
     admin: createAdminService(deps),
     provisioning: createProvisioningService(deps),
     pending: createPendingService(deps),
+    forwarders: createForwarderService(deps),
   };
 }
 

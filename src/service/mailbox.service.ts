@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { listForwarders } from '../db/forwarder.repository.ts';
 import {
   diskUsedBytes,
   listDomains,
@@ -477,7 +478,7 @@ export function createMailboxService(deps: ServiceDeps) {
     async remove(
       access: Access,
       spec: AccountSpec & { mailboxId?: number },
-    ): Promise<Result<{ address: string; catchallsReset: string[]; mailRetentionDays: number }>> {
+    ): Promise<Result<{ address: string; catchallsReset: string[]; mailRetentionDays: number; forwardsTo: string[] }>> {
       return guard(async () => {
         const { mailbox, address } = await findChangeable(access, spec, 'delete');
         if (spec.mailboxId !== undefined && spec.mailboxId !== mailbox.id) fail({ code: 'ACCOUNT_NOT_FOUND', address });
@@ -498,7 +499,13 @@ export function createMailboxService(deps: ServiceDeps) {
         });
         logChange(access, 'delete', address, 'mailbox deleted');
         await endSessions(address);
-        return { address, catchallsReset, mailRetentionDays: settings.mailRetentionDays };
+        // Forwarders from the address stay (a name without an account may forward); say so.
+        const forwardsTo = (
+          await listForwarders(db, { hostingAccountId: mailbox.hostingAccountId, domainId: mailbox.domainId })
+        )
+          .filter((f) => f.sourceName === mailbox.name)
+          .map((f) => f.destination);
+        return { address, catchallsReset, mailRetentionDays: settings.mailRetentionDays, forwardsTo };
       });
     },
 

@@ -1,6 +1,7 @@
 import { diskUsedBytes, listDomains, setCatchall, type HostingAccountRow } from '../db/hosting.repository.ts';
 import { countMailboxes, findMailbox, getMailbox } from '../db/mailbox.repository.ts';
 import { insertSalesRequest } from '../db/audit.repository.ts';
+import { listForwarders } from '../db/forwarder.repository.ts';
 import type { CatchallMode } from '../db/schema.ts';
 import { fail, guard, type Result } from './errors.ts';
 import { normalizeAccountName } from './names.ts';
@@ -17,6 +18,9 @@ export type PlanView = {
   diskQuotaMb: number;
   defaultQuotaMb: number;
   domains: string[];
+  forwardersUsed: number;
+  /** 0 = unlimited. */
+  forwardersAllowed: number;
 };
 
 export type CatchallView = { domain: string; mode: CatchallMode; account: string | null; mainLogin: string };
@@ -29,10 +33,11 @@ export function createPlanService(deps: ServiceDeps) {
   const { db, clock, logger } = deps;
 
   async function planView(hosting: HostingAccountRow): Promise<PlanView> {
-    const [popUsed, diskUsed, domains] = await Promise.all([
+    const [popUsed, diskUsed, domains, forwarders] = await Promise.all([
       countMailboxes(db, { hostingAccountId: hosting.id }),
       diskUsedBytes(db, hosting.id),
       listDomains(db, { all: false, hostingAccountIds: [hosting.id] }),
+      listForwarders(db, { hostingAccountId: hosting.id }),
     ]);
     return {
       hostingAccount: hosting.username,
@@ -43,6 +48,8 @@ export function createPlanService(deps: ServiceDeps) {
       diskQuotaMb: hosting.diskQuotaMb,
       defaultQuotaMb: hosting.defaultQuotaMb,
       domains: domains.map((d) => d.domain),
+      forwardersUsed: forwarders.length,
+      forwardersAllowed: hosting.maxForwarders,
     };
   }
 

@@ -56,6 +56,7 @@ const TABLES = [
   'rate_limits',
   'mailbox_usage',
   'hosting_usage',
+  'forwarders',
 ] as const;
 /** Questions asked and deliveries claimed: bookkeeping, not state a user depends on (but searched for leaks). */
 const BOOKKEEPING = ['pending_actions', 'delivery_claims'] as const;

@@ -23,7 +23,7 @@ const scans = (node: PlanNode): string[] => [
   ...(node.Plans ?? []).flatMap(scans),
 ];
 /** Tables that grow with the number of accounts; plans do not. */
-const GROWING = ['mailboxes', 'domains', 'hosting_accounts', 'mailbox_usage', 'hosting_usage'];
+const GROWING = ['mailboxes', 'domains', 'hosting_accounts', 'mailbox_usage', 'hosting_usage', 'forwarders'];
 
 let database: TestDatabase;
 beforeAll(async () => {

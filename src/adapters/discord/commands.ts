@@ -111,6 +111,29 @@ export const DISCORD_OPTIONS: Record<string, Option[]> = {
   revoke: [target],
 };
 
+const destination: Option = {
+  type: S,
+  name: 'destination',
+  description: 'an address such as name@example.com',
+  required: true,
+  max_length: 254,
+};
+
+/** Commands with actions of their own: a subcommand group, one subcommand per action with its options. */
+export const DISCORD_GROUPS: Record<string, Record<string, { description: string; options: Option[] }>> = {
+  forward: {
+    list: { description: 'the forwarders: each address and where its mail goes', options: [domain] },
+    add: {
+      description: 'mail to an address also (or, without an account, only) goes to another',
+      options: [name(true, 'address to forward: name or name@domain'), destination],
+    },
+    delete: {
+      description: 'stop forwarding an address to another',
+      options: [name(true, 'address that forwards: name or name@domain'), destination],
+    },
+  },
+};
+
 /**
  * `/pop` with one subcommand per command of the registry. Manage Server is the default
  * permission (a first gate: popbot's own grants decide); guilds only, never DMs.
@@ -122,12 +145,29 @@ export function popCommandData(): RESTPostAPIChatInputApplicationCommandsJSONBod
     default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
     contexts: [InteractionContextType.Guild],
     dm_permission: false,
-    options: COMMANDS.filter((c) => !c.hidden).map((c) => ({
-      type: ApplicationCommandOptionType.Subcommand,
-      name: c.name,
-      description: c.summary.length > 100 ? `${c.summary.slice(0, 99)}…` : c.summary,
-      options: DISCORD_OPTIONS[c.name] ?? [],
-    })),
+    options: COMMANDS.filter((c) => !c.hidden).map((c) => {
+      const description = c.summary.length > 100 ? `${c.summary.slice(0, 99)}…` : c.summary;
+      const group = DISCORD_GROUPS[c.name];
+      if (!group) {
+        return {
+          type: ApplicationCommandOptionType.Subcommand as const,
+          name: c.name,
+          description,
+          options: DISCORD_OPTIONS[c.name] ?? [],
+        };
+      }
+      return {
+        type: ApplicationCommandOptionType.SubcommandGroup as const,
+        name: c.name,
+        description,
+        options: Object.entries(group).map(([action, sub]) => ({
+          type: ApplicationCommandOptionType.Subcommand as const,
+          name: action,
+          description: sub.description,
+          options: sub.options,
+        })),
+      };
+    }),
   };
 }
 
@@ -140,6 +180,7 @@ export type OptionValues = Record<string, string | number | boolean | { mention:
 export function toCommandInput(
   subcommand: string,
   o: OptionValues,
+  action?: string,
 ): { words: string[]; flags: Record<string, string | true> } {
   const str = (v: OptionValues[string]) =>
     v === undefined ? undefined : typeof v === 'object' ? v.mention : String(v);
@@ -152,6 +193,7 @@ export function toCommandInput(
   if (o.own === true) flags.own = true;
   if (o.request === true) flags.request = true;
   if (o.incoming === true) flags.incoming = true;
+  if (action !== undefined) return { words: words(action, str(o.name), str(o.destination), str(o.domain)), flags };
   switch (subcommand) {
     case 'list':
       return { words: words(str(o.domain)), flags };

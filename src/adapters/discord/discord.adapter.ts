@@ -22,7 +22,7 @@ import { errorReply } from '../../commands/replies.ts';
 import type { Actor } from '../../service/context.ts';
 import { Secret } from '../../service/secret.ts';
 import { compactAddress, MAX_PASSWORD_LENGTH } from '../../service/index.ts';
-import { DISCORD_OPTIONS, toCommandInput, type OptionValues } from './commands.ts';
+import { DISCORD_GROUPS, DISCORD_OPTIONS, toCommandInput, type OptionValues } from './commands.ts';
 import { decodeButton, OWN_PASSWORD_MODAL, renderMessage } from './render.ts';
 
 export type DiscordSettings = {
@@ -140,9 +140,13 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
   const answer = (interaction: RepliableInteraction, reply: Reply) => interaction.reply(renderMessage(reply));
 
   async function onCommand(interaction: Guilded<ChatInputCommandInteraction>) {
-    const subcommand = interaction.options.getSubcommand();
+    // `/pop forward add …`: the group is the command, its subcommand the action.
+    const group = interaction.options.getSubcommandGroup(false) ?? undefined;
+    const action = group ? interaction.options.getSubcommand() : undefined;
+    const subcommand = group ?? interaction.options.getSubcommand();
     const values: OptionValues = {};
-    for (const option of DISCORD_OPTIONS[subcommand] ?? []) {
+    const options = group ? (DISCORD_GROUPS[group]?.[action ?? '']?.options ?? []) : (DISCORD_OPTIONS[subcommand] ?? []);
+    for (const option of options) {
       const raw = interaction.options.get(option.name);
       if (!raw) continue;
       if (option.name === 'target')
@@ -151,7 +155,7 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
         };
       else values[option.name] = raw.value as string | number | boolean;
     }
-    const input = toCommandInput(subcommand, values);
+    const input = toCommandInput(subcommand, values, action);
     if (subcommand === 'passwd' && values.own === true) {
       // A modal must be the first answer: the command checks the account and stores the form's action first.
       const reply = await dispatcher.run(actorOf(interaction), input);
