@@ -458,5 +458,38 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
       await expect.poll(info).toMatch(/Last login:\s+(just now|1 min ago) over POP3/);
       expect(renderReply(await act('list halt.example'))).toMatch(/seen@halt\.example\s+10 MB · 0 MB used$/m);
     });
+
+    it('forwarders: a POP account keeps its copy; a name without an account goes out, not to the catch-all; removed, normal routing again', async () => {
+      const from = (await act('add fa@halt.example')).secret!.password.reveal();
+      const to = (await act('add fb@halt.example')).secret!.password.reveal();
+      await act('forward add fa@halt.example fb@halt.example');
+      expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'fa@halt.example', body: 'both of you' })).data).toBe(
+        250,
+      );
+      expect(await delivered('fa@halt.example', from, 1)).not.toBeNull();
+      expect(await delivered('fb@halt.example', to, 1)).not.toBeNull();
+
+      // A name without an account, forwarded outside: Postfix hands it to its SMTP client for the remote
+      // domain (which this closed network cannot find: the log says so); the Main Account, the catch-all,
+      // does not get it.
+      const mainBefore = ((await pop3List(POP3, 'halt', 'Correct-Horse-Battery-42')) ?? []).length;
+      await act('forward add sales@halt.example boss@remote.example');
+      expect(
+        (await sendMail(SMTP, { from: 'x@sender.test', to: 'sales@halt.example', body: 'to the boss' })).data,
+      ).toBe(250);
+      const postfixLog = () => readFileSync(join(dir, 'postfix.log'), 'utf8');
+      await expect
+        .poll(postfixLog)
+        .toMatch(/postfix\/smtp\[\d+\]: \w+: to=<boss@remote\.example>, orig_to=<sales@halt\.example>/);
+      expect(((await pop3List(POP3, 'halt', 'Correct-Horse-Battery-42')) ?? []).length).toBe(mainBefore);
+
+      await act('forward delete sales@halt.example boss@remote.example');
+      expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'sales@halt.example', body: 'to main' })).data).toBe(
+        250,
+      );
+      expect(await delivered('halt', 'Correct-Horse-Battery-42', mainBefore + 1)).not.toBeNull();
+      const loop = await kicking.dispatcher.run(CONSOLE_ACTOR, 'forward add fb@halt.example fa@halt.example');
+      expect(loop.errorCode).toBe('FORWARD_LOOP');
+    });
   });
 });

@@ -145,7 +145,9 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
     const action = group ? interaction.options.getSubcommand() : undefined;
     const subcommand = group ?? interaction.options.getSubcommand();
     const values: OptionValues = {};
-    const options = group ? (DISCORD_GROUPS[group]?.[action ?? '']?.options ?? []) : (DISCORD_OPTIONS[subcommand] ?? []);
+    const options = group
+      ? (DISCORD_GROUPS[group]?.[action ?? '']?.options ?? [])
+      : (DISCORD_OPTIONS[subcommand] ?? []);
     for (const option of options) {
       const raw = interaction.options.get(option.name);
       if (!raw) continue;
