@@ -123,6 +123,19 @@ async function slash(member: Member, sub: string, options: Opt[] = [], resolved?
   return { callback: callback!, edit: edit!, text: JSON.stringify(edit!.json), token };
 }
 
+/** `/pop <group> <sub>`: a subcommand group (forward). */
+async function slashGroup(member: Member, group: string, sub: string, options: Opt[] = []) {
+  const { token, payload } = envelope(2, member, {
+    id: '1600000000000000001',
+    name: 'pop',
+    type: 1,
+    options: [{ type: 2, name: group, options: [{ type: 1, name: sub, options }] }],
+  });
+  feed(payload);
+  const [, edit] = await fake.waitFor(token, 2);
+  return JSON.stringify(edit!.json);
+}
+
 async function click(member: Member, customId: string) {
   const { token, payload } = envelope(
     3,
@@ -162,6 +175,14 @@ describe('Discord: /pop through discord.js with raw interactions (SPEC §7)', ()
     ['info', [str('name', 'scott')], 'scott+guild.example'],
     ['passwd', [str('name', 'scott')], 'New password for scott@guild.example'],
     ['quota', [str('name', 'scott'), str('quota', '20 MB')], 'Quota of scott@guild.example: 20 MB'],
+    [
+      'suspend',
+      [str('name', 'scott'), { type: BOOLEAN, name: 'incoming', value: true }],
+      'Suspended scott@guild.example',
+    ],
+    ['suspend', [str('name', 'scott'), { type: BOOLEAN, name: 'incoming', value: true }], 'is already suspended'],
+    ['resume', [str('name', 'scott')], 'Resumed scott@guild.example'],
+    ['suspend', [str('name', 'guildco')], 'cannot be suspended from chat'],
     ['plan', [], 'Plan \\"plan-guildco\\" of guildco'],
     ['catchall', [], 'Catch-all of guild.example'],
     ['catchall', [str('setting', 'fail')], 'Catch-all of guild.example changed'],
@@ -189,6 +210,26 @@ describe('Discord: /pop through discord.js with raw interactions (SPEC §7)', ()
       expect(text).not.toMatch(/undefined|\[object Object\]/);
     },
   );
+
+  it('forward is a subcommand group: add, list and delete, with clear refusals that change nothing', async () => {
+    const added = await slashGroup(ADMIN, 'forward', 'add', [
+      str('name', 'fwd'),
+      str('destination', 'Out@Remote.example'),
+    ]);
+    expect(added).toContain('fwd@guild.example now forwards to out@remote.example');
+    expect(await slashGroup(ADMIN, 'forward', 'list')).toContain('fwd@guild.example');
+    const before = await dumpTables(database.db);
+    expect(
+      await slashGroup(ADMIN, 'forward', 'add', [str('name', 'fwd'), str('destination', 'not an address')]),
+    ).toContain('Invalid address `not an address`');
+    expect(
+      await slashGroup(ADMIN, 'forward', 'add', [str('name', 'fwd'), str('destination', 'fwd@guild.example')]),
+    ).toContain('loop');
+    expect(await dumpTables(database.db)).toBe(before);
+    expect(
+      await slashGroup(ADMIN, 'forward', 'delete', [str('name', 'fwd'), str('destination', 'out@remote.example')]),
+    ).toContain('fwd@guild.example no longer forwards to out@remote.example');
+  });
 
   it('grant and revoke take a mentionable: a role grant lets every member holding it act', async () => {
     const before = await slash(ROLE_MEMBER, 'add', [str('name', 'byrole')]);
@@ -514,8 +555,8 @@ describe('Discord: secrets and registration', () => {
       },
     });
     expect(stdout).toContain(
-      `Registered /pop (guild ${GUILD}) with 14 subcommands: help, list, info, add, passwd, quota, delete, suspend, ` +
-        `resume, plan, catchall, audit, grant, revoke`,
+      `Registered /pop (guild ${GUILD}) with 15 subcommands: help, list, info, add, passwd, quota, delete, suspend, ` +
+        `resume, forward, plan, catchall, audit, grant, revoke`,
     );
     expect(fake.received.filter((r) => r.method === 'PUT').at(-1)!.path).toBe(
       `/v10/applications/${APP}/guilds/${GUILD}/commands`,
@@ -551,13 +592,16 @@ describe('Discord: secrets and registration', () => {
       'delete',
       'suspend',
       'resume',
+      'forward',
       'plan',
       'catchall',
       'audit',
       'grant',
       'revoke',
     ]);
-    expect(pop!.options.every((o) => o.type === 1)).toBe(true);
+    // Commands are subcommands; forward, with actions of its own, is a group of them.
+    expect(pop!.options.filter((o) => o.type !== 1).map((o) => [o.name, o.type])).toEqual([['forward', 2]]);
+    expect((subs.forward!.options as { name: string }[]).map((o) => o.name)).toEqual(['list', 'add', 'delete']);
     expect(subs.add!.options).toEqual([
       expect.objectContaining({ name: 'name', type: 3, required: true, autocomplete: true }),
       expect.objectContaining({ name: 'quota', type: 3, required: false }),

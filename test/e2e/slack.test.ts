@@ -227,6 +227,28 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     expect(JSON.stringify(reply)).toContain('Created early@acme.example');
   });
 
+  it('suspend, resume and forward through /pop: ephemeral answers, and refusals that change nothing', async () => {
+    await command('add halted');
+    const suspended = await command('suspend halted --incoming');
+    expect(suspended.reply.response_type).toBe('ephemeral');
+    expect(suspended.all).toContain('Suspended halted@acme.example');
+    expect((await command('info halted')).all).toContain('incoming mail refused');
+    expect((await command('resume halted')).all).toContain('Resumed halted@acme.example');
+    expect((await command('forward add halted boss@remote.example')).all).toContain(
+      'halted@acme.example now forwards to boss@remote.example',
+    );
+    const before = await dumpTables(database.db);
+    expect((await command('forward add halted nope')).all).toContain('Invalid address `nope`');
+    expect((await command('resume halted')).all).toContain('is not suspended; nothing changed');
+    expect((await command('suspend halted', VIEWER)).all).toContain('needs the operator role');
+    expect((await command('forward delete halted boss@remote.example', VIEWER)).all).toContain(
+      'needs the operator role',
+    );
+    const unchanged = (dump: string) => dump.replace(/## audit_entries[\s\S]*?(?=## )/, '');
+    expect(unchanged(await dumpTables(database.db))).toBe(unchanged(before));
+    expect((await command('forward', VIEWER)).all).toContain('halted@acme.example');
+  });
+
   it('a forged signature, a stale timestamp and a future-dated one get 401 and run nothing', async () => {
     const before = await dumpTables(database.db);
     const forged = await slash('add forged', ADMIN, { secret: 'not-the-secret' });
