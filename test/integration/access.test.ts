@@ -93,7 +93,7 @@ describe('deny by default (SPEC §6)', () => {
   it('help lists only what the actor may run', async () => {
     const viewer = slackActor({ workspaceId: 'T_ACME', userId: 'U_VIEW', userName: 'vic' });
     const names = (await core.dispatcher.run(viewer, 'help')).rows!.map((r) => r.title.split(' ')[0]);
-    expect(names).toEqual(['help', 'list', 'info', 'plan', 'catchall']);
+    expect(names).toEqual(['help', 'list', 'info', 'forward', 'plan', 'catchall']);
     const operator = slackActor({ workspaceId: 'T_ACME', userId: 'U_OP', userName: 'otto' });
     expect((await core.dispatcher.run(operator, 'help')).rows!.map((r) => r.title.split(' ')[0])).toEqual([
       'help',
@@ -104,6 +104,7 @@ describe('deny by default (SPEC §6)', () => {
       'quota',
       'suspend',
       'resume',
+      'forward',
       'plan',
       'catchall',
     ]);
