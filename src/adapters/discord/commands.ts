@@ -103,7 +103,7 @@ export const DISCORD_OPTIONS: Record<string, Option[]> = {
       required: true,
       choices: [
         { name: 'viewer: list, info, plan', value: 'viewer' },
-        { name: 'operator: also add, passwd, quota', value: 'operator' },
+        { name: 'operator: also add, passwd, quota, suspend, forward', value: 'operator' },
         { name: 'admin: also delete, catchall, audit, grant', value: 'admin' },
       ],
     },
