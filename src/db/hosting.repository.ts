@@ -114,7 +114,7 @@ export async function countHostingAccounts(db: Kysely<DB>): Promise<number> {
 
 export async function insertPlan(
   db: Kysely<DB>,
-  plan: { name: string; maxPopAccounts: number; diskQuotaMb: number; defaultQuotaMb: number },
+  plan: { name: string; maxPopAccounts: number; diskQuotaMb: number; defaultQuotaMb: number; maxForwarders?: number },
 ): Promise<number> {
   const row = await db
     .insertInto('plans')
@@ -123,6 +123,7 @@ export async function insertPlan(
       max_pop_accounts: plan.maxPopAccounts,
       disk_quota_mb: plan.diskQuotaMb,
       default_quota_mb: plan.defaultQuotaMb,
+      max_forwarders: plan.maxForwarders ?? 0,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -18,7 +18,14 @@ import { generatePassword, requireStrongPassword } from './passwords.ts';
 import type { Secret } from './secret.ts';
 import { CONSOLE_ACTOR, writeAudit, type ServiceDeps } from './context.ts';
 
-export type PlanSpec = { name: string; maxPopAccounts: number; diskQuotaMb: number; defaultQuotaMb: number };
+export type PlanSpec = {
+  name: string;
+  maxPopAccounts: number;
+  diskQuotaMb: number;
+  defaultQuotaMb: number;
+  /** 0 = unlimited (the default). */
+  maxForwarders?: number;
+};
 
 const PLATFORMS: readonly Platform[] = ['slack', 'discord'];
 
@@ -85,6 +92,7 @@ export function createProvisioningService(deps: ServiceDeps) {
         maxPopAccounts: p.max_pop_accounts,
         diskQuotaMb: p.disk_quota_mb,
         defaultQuotaMb: p.default_quota_mb,
+        maxForwarders: p.max_forwarders,
       }));
     },
 

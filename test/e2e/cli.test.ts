@@ -45,8 +45,23 @@ describe('the popbot command (one-shot form, embedded database)', () => {
 
   it('provisions plans, hosting accounts, domains and bindings', async () => {
     expect((await popbot(dir, ['plan', 'create', 'Basic', '--accounts', '5', '--disk', '2GB'])).stdout).toContain(
-      'Plan "Basic": 5 POP accounts, 2 GB disk, 10 MB default quota',
+      'Plan "Basic": 5 POP accounts, 2 GB disk, 10 MB default quota, unlimited forwarders',
     );
+    const capped = ['plan', 'create', 'Capped', '--accounts', '5', '--disk', '1GB', '--forwarders'];
+    expect((await popbot(dir, [...capped, '3'])).stdout).toContain('1 GB disk, 10 MB default quota, 3 forwarders');
+    const bad = await popbot(dir, [
+      'plan',
+      'create',
+      'Capped2',
+      '--accounts',
+      '5',
+      '--disk',
+      '1GB',
+      '--forwarders',
+      'many',
+    ]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--forwarders must be a whole number (0 = unlimited), got many');
     const account = await popbot(dir, ['account', 'create', 'acme', '--plan', 'Basic', '--domain', 'acme.example']);
     expect(account.code).toBe(0);
     expect(account.stdout).toMatch(/Control-panel password \(shown once\): \S+/);

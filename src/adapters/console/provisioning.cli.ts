@@ -7,7 +7,7 @@ import { formatMb, parseQuota } from '../../service/units.ts';
 import type { ConsoleIO } from './terminal.ts';
 
 export const PROVISIONING_USAGE = [
-  'popbot plan create <name> --accounts <N> --disk <size> [--default-quota <size>]',
+  'popbot plan create <name> --accounts <N> --disk <size> [--default-quota <size>] [--forwarders <N, 0 = unlimited>]',
   'popbot plan list',
   'popbot account create <username> --plan <name> --domain <domain> [--domain <domain>…] [--password-stdin]',
   'popbot account passwd <username> [--password-stdin]',
@@ -22,10 +22,14 @@ const OPTIONS = {
   accounts: { type: 'string' },
   disk: { type: 'string' },
   'default-quota': { type: 'string' },
+  forwarders: { type: 'string' },
   plan: { type: 'string' },
   domain: { type: 'string', multiple: true },
   'password-stdin': { type: 'boolean' },
 } as const;
+
+const forwardersOf = (p: { maxForwarders?: number }) =>
+  p.maxForwarders ? `${p.maxForwarders} forwarders` : 'unlimited forwarders';
 
 const TWO_WORD = ['plan create', 'plan list', 'account create', 'account passwd', 'account list', 'domain add'];
 const ONE_WORD = ['bind', 'unbind', 'bindings'];
@@ -83,16 +87,21 @@ export async function runProvisioning(service: PopService, io: ConsoleIO, argv: 
       const accounts = Number(values.accounts);
       const disk = size(values.disk, 'disk');
       const defaultQuota = values['default-quota'] === undefined ? 10 : size(values['default-quota'], 'default-quota');
+      const forwarders = values.forwarders === undefined ? 0 : Number(values.forwarders);
       if (!name || !Number.isInteger(accounts) || accounts < 0) return usage(PROVISIONING_USAGE[0]!);
+      if (!Number.isInteger(forwarders) || forwarders < 0)
+        return usage(
+          `--forwarders must be a whole number (0 = unlimited), got ${values.forwarders}\n  ${PROVISIONING_USAGE[0]}`,
+        );
       if (typeof disk === 'string') return usage(`${disk}\n  ${PROVISIONING_USAGE[0]}`);
       if (typeof defaultQuota === 'string') return usage(`${defaultQuota}\n  ${PROVISIONING_USAGE[0]}`);
       const result = await service.provisioning.createPlan(
-        { name, maxPopAccounts: accounts, diskQuotaMb: disk, defaultQuotaMb: defaultQuota },
+        { name, maxPopAccounts: accounts, diskQuotaMb: disk, defaultQuotaMb: defaultQuota, maxForwarders: forwarders },
         requestId,
       );
       return report(result, (p) => [
         `✔ Plan "${p.name}": ${p.maxPopAccounts} POP accounts, ${formatMb(p.diskQuotaMb)} disk, ` +
-          `${formatMb(p.defaultQuotaMb)} default quota`,
+          `${formatMb(p.defaultQuotaMb)} default quota, ${forwardersOf(p)}`,
       ]);
     }
     case 'plan list': {
@@ -102,7 +111,7 @@ export async function runProvisioning(service: PopService, io: ConsoleIO, argv: 
           .map(
             (p) =>
               `${p.name}: ${p.maxPopAccounts} POP accounts, ${formatMb(p.diskQuotaMb)} disk, ` +
-              `${formatMb(p.defaultQuotaMb)} default quota`,
+              `${formatMb(p.defaultQuotaMb)} default quota, ${forwardersOf(p)}`,
           )
           .join('\n') || 'No plans yet.',
       );
