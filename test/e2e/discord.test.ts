@@ -665,7 +665,10 @@ describe('Discord: exactly once, and nothing stranded (SPEC §12, §4, §6)', ()
   it('point 3: an edit that fails on every retry keeps the old password, tells the requester by follow-up, announces nothing', async () => {
     const created = await slash(OPERATOR, 'add', [str('name', 'edit500')]);
     const oldPassword = passwordOf(created.text)!;
-    const posted = fake.received.filter((r) => r.path.includes('/channels/1500000000000000001/')).length;
+    const auditPosts = () => fake.received.filter((r) => r.path.includes('/channels/1500000000000000001/'));
+    // The add's own announcement follows its reply: counted before the passwd, not after.
+    await expect.poll(() => auditPosts().some((r) => r.body.includes('created edit500@'))).toBe(true);
+    const posted = auditPosts().length;
     fake.failing.webhooks = true;
     try {
       const { token, payload } = envelope(2, OPERATOR, {
