@@ -1,4 +1,5 @@
 import { lockHostingAccount } from '../db/hosting.repository.ts';
+import { findMailbox } from '../db/mailbox.repository.ts';
 import { deleteForwarder, insertForwarder, listForwarders, type ForwarderRow } from '../db/forwarder.repository.ts';
 import { fail, guard, type Result } from './errors.ts';
 import { resolveDomain, resolveHostingAccount, type AccountSpec } from './targets.ts';
@@ -98,13 +99,7 @@ export function createForwarderService(deps: ServiceDeps) {
             detail: `added → ${destination}`,
             hostingAccountId: hosting.id,
           });
-          const account = await trx
-            .selectFrom('mailboxes')
-            .select('id')
-            .where('domain_id', '=', domain.domainId)
-            .where('name', '=', spec.name)
-            .executeTakeFirst();
-          return account !== undefined;
+          return (await findMailbox(trx, domain.domainId, spec.name)) !== undefined;
         });
         logger.info({ command: 'forward', actor: access.actor.userId, target: source }, 'forwarder added');
         const count = (await listForwarders(db, { hostingAccountId: hosting.id, domainId: domain.domainId })).filter(

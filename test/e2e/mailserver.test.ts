@@ -50,6 +50,28 @@ const pop = async (text: string) => {
 const add = async (text: string) => (await pop(text)).secret!.password.reveal();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Sends a message over SMTP submission with curl: STARTTLS required, logged in. Resolves to curl's exit
+ * code (0 sent, 67 login refused) and what it printed.
+ */
+function submitMail(port: number, m: { user: string; password: string; from: string; to: string; body: string }) {
+  return new Promise<{ code: number; stderr: string }>((resolve) => {
+    const child = execFile(
+      'curl',
+      ['-sS', '--ssl-reqd', '-k', '--url', `smtp://127.0.0.1:${port}`, '--user', `${m.user}:${m.password}`].concat([
+        '--mail-from',
+        m.from,
+        '--mail-rcpt',
+        m.to,
+        '-T',
+        '-',
+      ]),
+      (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
+    );
+    child.stdin?.end(`From: ${m.from}\r\nTo: ${m.to}\r\nSubject: ${m.body}\r\n\r\n${m.body}\r\n`);
+  });
+}
+
 /** Polls until `check` holds or the deadline passes; returns the elapsed milliseconds or null. */
 async function within(ms: number, check: () => Promise<boolean>): Promise<number | null> {
   const start = performance.now();
@@ -342,30 +364,7 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
       const sender = await add('add sender@corp.example');
       const inbox = await add('add inbox@corp.example');
       const submit = (user: string, password: string, body: string) =>
-        new Promise<{ code: number; stderr: string }>((resolve) => {
-          const child = execFile(
-            'curl',
-            [
-              '-sS',
-              '--ssl-reqd',
-              '-k',
-              '--url',
-              `smtp://127.0.0.1:${SUBMISSION}`,
-              '--user',
-              `${user}:${password}`,
-              '--mail-from',
-              'sender@corp.example',
-              '--mail-rcpt',
-              'inbox@corp.example',
-              '-T',
-              '-',
-            ],
-            (error, _stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stderr }),
-          );
-          child.stdin?.end(
-            `From: sender@corp.example\r\nTo: inbox@corp.example\r\nSubject: ${body}\r\n\r\n${body}\r\n`,
-          );
-        });
+        submitMail(SUBMISSION, { user, password, from: 'sender@corp.example', to: 'inbox@corp.example', body });
       expect(await submit('sender@corp.example', sender, 'first')).toMatchObject({ code: 0 });
       expect(await submit('sender+corp.example', sender, 'second')).toMatchObject({ code: 0 });
       expect(await delivered('inbox@corp.example', inbox, 2)).not.toBeNull();
@@ -394,29 +393,8 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
       if (reply.errorCode) throw new Error(`${line}: ${renderReply(reply)}`);
       return reply;
     };
-    const submit = (user: string, password: string) =>
-      new Promise<number>((resolve) => {
-        const child = execFile(
-          'curl',
-          [
-            '-sS',
-            '--ssl-reqd',
-            '-k',
-            '--url',
-            `smtp://127.0.0.1:${SUBMISSION}`,
-            '--user',
-            `${user}:${password}`,
-            '--mail-from',
-            user,
-            '--mail-rcpt',
-            user,
-            '-T',
-            '-',
-          ],
-          (error) => resolve(error ? Number(error.code) : 0),
-        );
-        child.stdin?.end('Subject: self\r\n\r\nself\r\n');
-      });
+    const submit = async (user: string, password: string) =>
+      (await submitMail(SUBMISSION, { user, password, from: user, to: user, body: 'self' })).code;
 
     it('suspend: POP3, submission and IMAP refused at once and an open IMAP session ended; --incoming: 550 5.2.1; resume undoes both', async () => {
       const password = (await act('add stop@halt.example')).secret!.password.reveal();
