@@ -23,6 +23,18 @@ export async function listForwarders(
   return query.orderBy('domains.name').orderBy('forwarders.source_name').orderBy('forwarders.destination').execute();
 }
 
+/** Where mail to one address goes, by its forwarders. */
+export async function destinationsOf(db: Kysely<DB>, domainId: number, sourceName: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('forwarders')
+    .select('destination')
+    .where('domain_id', '=', domainId)
+    .where('source_name', '=', sourceName)
+    .orderBy('destination')
+    .execute();
+  return rows.map((r) => r.destination);
+}
+
 export async function insertForwarder(
   db: Kysely<DB>,
   row: { hostingAccountId: number; domainId: number; sourceName: string; destination: string },

@@ -1,6 +1,12 @@
 import { lockHostingAccount } from '../db/hosting.repository.ts';
 import { findMailbox } from '../db/mailbox.repository.ts';
-import { deleteForwarder, insertForwarder, listForwarders, type ForwarderRow } from '../db/forwarder.repository.ts';
+import {
+  deleteForwarder,
+  destinationsOf,
+  insertForwarder,
+  listForwarders,
+  type ForwarderRow,
+} from '../db/forwarder.repository.ts';
 import { fail, guard, type Result } from './errors.ts';
 import { resolveDomain, resolveHostingAccount, type AccountSpec } from './targets.ts';
 import { consumeIn } from './pending.service.ts';
@@ -45,16 +51,9 @@ export function createForwarderService(deps: ServiceDeps) {
   return {
     async list(access: Access, domain: string | undefined): Promise<Result<{ forwarders: ForwarderView[] }>> {
       return guard(async () => {
-        if (domain !== undefined) {
-          const resolved = await resolveDomain(deps, access, domain);
-          const rows = await listForwarders(db, {
-            hostingAccountId: resolved.hostingAccount.id,
-            domainId: resolved.domainId,
-          });
-          return { forwarders: group(rows) };
-        }
-        const { hostingAccount } = await resolveHostingAccount(deps, access, undefined);
-        return { forwarders: group(await listForwarders(db, { hostingAccountId: hostingAccount.id })) };
+        const { hostingAccount, domain: only } = await resolveHostingAccount(deps, access, domain);
+        const rows = await listForwarders(db, { hostingAccountId: hostingAccount.id, domainId: only?.domainId });
+        return { forwarders: group(rows) };
       });
     },
 
@@ -102,9 +101,7 @@ export function createForwarderService(deps: ServiceDeps) {
           return (await findMailbox(trx, domain.domainId, spec.name)) !== undefined;
         });
         logger.info({ command: 'forward', actor: access.actor.userId, target: source }, 'forwarder added');
-        const count = (await listForwarders(db, { hostingAccountId: hosting.id, domainId: domain.domainId })).filter(
-          (f) => f.sourceName === spec.name,
-        ).length;
+        const count = (await destinationsOf(db, domain.domainId, spec.name)).length;
         return { source, destination, keepsCopy, count };
       });
     },
@@ -130,19 +127,8 @@ export function createForwarderService(deps: ServiceDeps) {
           });
         });
         logger.info({ command: 'forward', actor: access.actor.userId, target: source }, 'forwarder removed');
-        const remaining = (
-          await listForwarders(db, { hostingAccountId: domain.hostingAccount.id, domainId: domain.domainId })
-        )
-          .filter((f) => f.sourceName === spec.name)
-          .map((f) => f.destination);
-        return { source, destination, remaining };
+        return { source, destination, remaining: await destinationsOf(db, domain.domainId, spec.name) };
       });
-    },
-
-    /** The forwarders from one address: what `delete` says remains. */
-    async from(hostingAccountId: number, domainId: number, name: string): Promise<string[]> {
-      const rows = await listForwarders(db, { hostingAccountId, domainId });
-      return rows.filter((f) => f.sourceName === name).map((f) => f.destination);
     },
   };
 }

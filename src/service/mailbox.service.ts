@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { listForwarders } from '../db/forwarder.repository.ts';
+import { destinationsOf } from '../db/forwarder.repository.ts';
 import {
   diskUsedBytes,
   listDomains,
@@ -500,11 +500,7 @@ export function createMailboxService(deps: ServiceDeps) {
         logChange(access, 'delete', address, 'mailbox deleted');
         await endSessions(address);
         // Forwarders from the address stay (a name without an account may forward); say so.
-        const forwardsTo = (
-          await listForwarders(db, { hostingAccountId: mailbox.hostingAccountId, domainId: mailbox.domainId })
-        )
-          .filter((f) => f.sourceName === mailbox.name)
-          .map((f) => f.destination);
+        const forwardsTo = await destinationsOf(db, mailbox.domainId, mailbox.name);
         return { address, catchallsReset, mailRetentionDays: settings.mailRetentionDays, forwardsTo };
       });
     },
