@@ -5,6 +5,7 @@ import * as exactlyOnce from './2026_11_27_090000_exactly_once.ts';
 import * as mailLookups from './2026_11_27_120000_mail_lookups.ts';
 import * as suspendLastLogin from './2026_11_27_150000_suspend_last_login.ts';
 import * as forwarders from './2026_11_27_160000_forwarders.ts';
+import * as oneTimeLinks from './2026_11_27_170000_one_time_links.ts';
 
 /** Every migration, by name; names sort in the order they run. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_120000_mail_lookups': mailLookups,
   '2026_11_27_150000_suspend_last_login': suspendLastLogin,
   '2026_11_27_160000_forwarders': forwarders,
+  '2026_11_27_170000_one_time_links': oneTimeLinks,
 };

@@ -63,6 +63,19 @@ export interface ForwardersTable {
   created_at: CreatedAt;
 }
 
+/** A one-time link: the token's hash and the sealed secret; the token itself is never stored. */
+export interface OneTimeLinksTable {
+  id: Generated<number>;
+  token_hash: Buffer;
+  kind: 'reveal' | 'set-own';
+  hosting_account_id: number;
+  address: string;
+  sealed: Buffer;
+  created_by: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+}
+
 /** Written by Dovecot's last_login plugin: one row per login and protocol, seconds since 1970. */
 export interface LastLoginsTable {
   username: string;
@@ -167,6 +180,7 @@ export interface DB {
   mailbox_usage: MailboxUsageTable;
   last_logins: LastLoginsTable;
   forwarders: ForwardersTable;
+  one_time_links: OneTimeLinksTable;
   pending_actions: PendingActionsTable;
   delivery_claims: DeliveryClaimsTable;
 }

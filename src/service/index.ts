@@ -5,6 +5,7 @@ import { createPlanService } from './plan.service.ts';
 import { createProvisioningService } from './provisioning.service.ts';
 import { createPendingService } from './pending.service.ts';
 import { createForwarderService } from './forwarder.service.ts';
+import { createLinkService } from './link.service.ts';
 import type { ServiceDeps } from './context.ts';
 
 /** The one service every adapter shares: it enforces every rule, whatever the platform. */
@@ -17,6 +18,7 @@ export function createService(deps: ServiceDeps) {
     provisioning: createProvisioningService(deps),
     pending: createPendingService(deps),
     forwarders: createForwarderService(deps),
+    links: createLinkService(deps),
   };
 }
 

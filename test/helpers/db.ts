@@ -57,6 +57,7 @@ const TABLES = [
   'mailbox_usage',
   'hosting_usage',
   'forwarders',
+  'one_time_links',
 ] as const;
 /** Questions asked and deliveries claimed: bookkeeping, not state a user depends on (but searched for leaks). */
 const BOOKKEEPING = ['pending_actions', 'delivery_claims'] as const;
