@@ -6,6 +6,7 @@ import { sql, type Kysely } from 'kysely';
  * - mailboxes.suspended_at: logins refused from then on (mail_users.suspended, which Dovecot's
  *   password query excludes); suspended_incoming: mail refused at RCPT too (mail_users.refuses_mail,
  *   which Postfix turns into 550 5.2.1).
+ * - A catch-all whose account refuses its mail refuses too (no mail_catchalls row: 550).
  * - last_logins: written by Dovecot's last_login plugin through its dict, one row per login and
  *   protocol (pop3, imap), the time in seconds.
  */
@@ -54,6 +55,26 @@ export async function up(db: Kysely<any>): Promise<void> {
              a.suspended,
              a.refuses_mail
         from mail_accounts a
+  `.execute(db);
+
+  // A catch-all pointing at an account that refuses its mail refuses too (550), like `fail`.
+  await sql`drop view mail_catchalls`.execute(db);
+  await sql`
+    create view mail_catchalls as
+      select domain, destination_name || '@' || destination_domain as destination, destination_name, destination_domain
+        from (
+          select d.name as domain, h.username as destination_name, 'main.popbot.invalid' as destination_domain
+            from domains d join hosting_accounts h on h.id = d.hosting_account_id
+           where d.catchall_mode = 'main'
+          union all
+          select d.name, c.name, d.name
+            from domains d join mailboxes c on c.id = d.catchall_mailbox_id
+           where d.catchall_mode = 'account' and not (c.suspended_at is not null and c.suspended_incoming)
+          union all
+          select d.name, 'discard', 'blackhole.popbot.invalid'
+            from domains d
+           where d.catchall_mode = 'blackhole'
+        ) routes
   `.execute(db);
 }
 

@@ -42,8 +42,17 @@ describe('suspend and resume (SPEC §2, §3)', () => {
     expect(await text(OPERATOR, 'suspend scott --incoming')).toContain('new mail to it is refused (550)');
     expect((await users()).rows[1]).toMatchObject({ suspended: true, refuses_mail: true });
     expect(await text(OPERATOR, 'info scott')).toMatch(/logins refused, incoming mail refused/);
+    // A catch-all pointing at it refuses too, while it refuses mail.
+    const catchall = () =>
+      sql<{ destination: string }>`select destination from mail_catchalls where domain = 'susp.example'`.execute(
+        database.db,
+      );
+    await core.dispatcher.run(CONSOLE_ACTOR, 'catchall susp.example scott');
+    expect((await catchall()).rows).toEqual([]);
     expect(await text(OPERATOR, 'resume scott')).toContain('Resumed scott@susp.example');
     expect((await users()).rows[1]).toMatchObject({ suspended: false, refuses_mail: false });
+    expect((await catchall()).rows).toEqual([{ destination: 'scott@susp.example' }]);
+    await core.dispatcher.run(CONSOLE_ACTOR, 'catchall susp.example main');
     const audit = await database.db
       .selectFrom('audit_entries')
       .select(['command', 'outcome', 'detail'])
