@@ -2,9 +2,7 @@ import type { Migration } from 'kysely';
 import * as core from './2026_11_26_120000_core.ts';
 import * as mailViews from './2026_11_26_130000_mail_views.ts';
 import * as exactlyOnce from './2026_11_27_090000_exactly_once.ts';
-import * as mailLookups from './2026_11_27_120000_mail_lookups.ts';
-import * as suspendLastLogin from './2026_11_27_150000_suspend_last_login.ts';
-import * as forwarders from './2026_11_27_160000_forwarders.ts';
+import * as mailProduction from './2026_11_27_120000_mail_production.ts';
 import * as oneTimeLinks from './2026_11_27_170000_one_time_links.ts';
 
 /** Every migration, by name; names sort in the order they run. */
@@ -12,8 +10,6 @@ export const migrations: Record<string, Migration> = {
   '2026_11_26_120000_core': core,
   '2026_11_26_130000_mail_views': mailViews,
   '2026_11_27_090000_exactly_once': exactlyOnce,
-  '2026_11_27_120000_mail_lookups': mailLookups,
-  '2026_11_27_150000_suspend_last_login': suspendLastLogin,
-  '2026_11_27_160000_forwarders': forwarders,
+  '2026_11_27_120000_mail_production': mailProduction,
   '2026_11_27_170000_one_time_links': oneTimeLinks,
 };

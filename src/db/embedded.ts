@@ -4,7 +4,7 @@ import { join } from 'node:path';
 const LOCK_FILE = 'popbot.lock';
 
 /** Raised when another live process holds the embedded data folder. */
-export class DataDirInUse extends Error {
+class DataDirInUse extends Error {
   constructor(dataDir: string, pid: number | undefined) {
     super(
       `the embedded database in ${dataDir} is in use by another popbot process${pid ? ` (pid ${pid})` : ''}. ` +

@@ -29,15 +29,7 @@ const columns = [
 
 export async function insertPendingAction(
   db: Kysely<DB>,
-  action: {
-    id: string;
-    kind: string;
-    platform: Platform;
-    workspaceId: string;
-    actorId: string;
-    payload: unknown;
-    expiresAt: Date;
-  },
+  action: Omit<PendingRow, 'usedAt' | 'usedBy' | 'outcome'>,
 ): Promise<void> {
   await db
     .insertInto('pending_actions')

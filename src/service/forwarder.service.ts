@@ -13,7 +13,7 @@ import { consumeIn } from './pending.service.ts';
 import { writeAudit, type Access, type ServiceDeps } from './context.ts';
 
 /** Destinations per source (SPEC §3). */
-export const MAX_DESTINATIONS = 20;
+const MAX_DESTINATIONS = 20;
 
 /** One source and where its mail goes. */
 export type ForwarderView = { source: string; destinations: string[] };
@@ -23,7 +23,7 @@ const ADDRESS =
   /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /** `destination` as stored (lower-case), or null when it is no address mail can be sent to. */
-export function normalizeDestination(value: string): string | null {
+function normalizeDestination(value: string): string | null {
   const lower = value.trim().toLowerCase();
   const [local = ''] = lower.split('@');
   return lower.length <= 254 && local.length <= 64 && ADDRESS.test(lower) ? lower : null;

@@ -4,10 +4,10 @@ import { writeAudit, type Access, type ServiceDeps } from './context.ts';
 import { Secret } from './secret.ts';
 
 /** How long a link works unless told otherwise (SPEC §10: 24 h). */
-export const LINK_TTL_SECONDS = 24 * 3600;
+const LINK_TTL_SECONDS = 24 * 3600;
 
 /** 256 random bits, URL-safe: the part of a link that opens it. Never stored, logged or audited. */
-export const newLinkToken = (): string => randomBytes(32).toString('base64url');
+const newLinkToken = (): string => randomBytes(32).toString('base64url');
 
 /** What the database keeps instead of the token. */
 export const tokenHash = (token: string): Buffer => createHash('sha256').update(token).digest();

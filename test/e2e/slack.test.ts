@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
+import type { Actor } from '../../src/service/context.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../src/adapters/slack/slack.adapter.ts';
 import { createHttpServer } from '../../src/adapters/http/http.server.ts';
@@ -66,10 +67,9 @@ async function post(body: string, contentType: string, options: { timestamp?: nu
   return { status: response.status, text: await response.text(), ms: performance.now() - started };
 }
 
-/** A signed slash command; returns its ack and the response-URL id its reply goes to. */
-async function slash(text: string, actor = ADMIN, options: { timestamp?: number; secret?: string } = {}) {
-  const id = `r${++seq}`;
-  const body = new URLSearchParams({
+/** The form body Slack posts for `/pop <text>`; the reply goes to the fake's response URL `id`. */
+function slashBody(text: string, actor: Actor, id: string): string {
+  return new URLSearchParams({
     token: 'legacy',
     team_id: actor.workspaceId,
     team_domain: 'acme',
@@ -83,7 +83,12 @@ async function slash(text: string, actor = ADMIN, options: { timestamp?: number;
     response_url: fake.responseUrl(id),
     trigger_id: `trigger-${id}`,
   }).toString();
-  const ack = await post(body, 'application/x-www-form-urlencoded', options);
+}
+
+/** A signed slash command; returns its ack and the response-URL id its reply goes to. */
+async function slash(text: string, actor = ADMIN, options: { timestamp?: number; secret?: string } = {}) {
+  const id = `r${++seq}`;
+  const ack = await post(slashBody(text, actor, id), 'application/x-www-form-urlencoded', options);
   return { ack, id };
 }
 
@@ -509,20 +514,7 @@ describe('Slack: exactly once, and no password left in force that nobody receive
   });
 
   it('point 1: a replayed request (same trigger id) runs once; the replay gets no answer of its own', async () => {
-    const body = new URLSearchParams({
-      token: 'legacy',
-      team_id: 'T_ACME',
-      team_domain: 'acme',
-      channel_id: 'C_GENERAL',
-      channel_name: 'general',
-      user_id: ADMIN.userId,
-      user_name: ADMIN.userName,
-      command: '/pop',
-      text: 'add replayed',
-      api_app_id: 'A_POP',
-      response_url: fake.responseUrl('replayed'),
-      trigger_id: 'trigger-replayed',
-    }).toString();
+    const body = slashBody('add replayed', ADMIN, 'replayed');
     const [first, second] = await Promise.all([
       post(body, 'application/x-www-form-urlencoded'),
       post(body, 'application/x-www-form-urlencoded'),
@@ -545,20 +537,7 @@ describe('Slack: exactly once, and no password left in force that nobody receive
     async (kind) => {
       const name = `lost${kind}`;
       const announcedBefore = fake.apiCalls('chat.postMessage').length;
-      const body = new URLSearchParams({
-        token: 'legacy',
-        team_id: 'T_ACME',
-        team_domain: 'acme',
-        channel_id: 'C_GENERAL',
-        channel_name: 'general',
-        user_id: OPERATOR.userId,
-        user_name: OPERATOR.userName,
-        command: '/pop',
-        text: `add ${name}`,
-        api_app_id: 'A_POP',
-        response_url: fake.responseUrl(`${kind}-${name}`),
-        trigger_id: `trigger-${name}`,
-      }).toString();
+      const body = slashBody(`add ${name}`, OPERATOR, `${kind}-${name}`);
       expect((await post(body, 'application/x-www-form-urlencoded')).status).toBe(200);
       await expect
         .poll(() =>
@@ -584,20 +563,7 @@ describe('Slack: exactly once, and no password left in force that nobody receive
   it('point 3: passwd whose answer fails keeps the old password in force, says so, audits "delivery failed"', async () => {
     const { reply } = await command('add keepold', OPERATOR);
     const oldPassword = passwordOf(reply)!;
-    const body = new URLSearchParams({
-      token: 'legacy',
-      team_id: 'T_ACME',
-      team_domain: 'acme',
-      channel_id: 'C_GENERAL',
-      channel_name: 'general',
-      user_id: OPERATOR.userId,
-      user_name: OPERATOR.userName,
-      command: '/pop',
-      text: 'passwd keepold',
-      api_app_id: 'A_POP',
-      response_url: fake.responseUrl('broken-keepold'),
-      trigger_id: 'trigger-keepold',
-    }).toString();
+    const body = slashBody('passwd keepold', OPERATOR, 'broken-keepold');
     await post(body, 'application/x-www-form-urlencoded');
     await expect
       .poll(() =>

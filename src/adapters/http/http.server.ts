@@ -4,9 +4,9 @@ import type { Registry } from 'prom-client';
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
 /** Request bodies larger than this are refused from their Content-Length, before a byte is buffered. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 /** A client that has not sent its whole request within this time is cut off; so is an idle connection. */
-export const CLIENT_TIMEOUT_MS = 10_000;
+const CLIENT_TIMEOUT_MS = 10_000;
 
 function refuse(res: ServerResponse, status: number, text: string) {
   // Connection: close, so the unread body is dropped with the connection instead of read.

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * The mail server's views, rebuilt for production (SPEC §9):
+ * The mail server in production (SPEC §3, §9): its views rebuilt, suspend, last login, forwarders.
  *
  * - Every lookup is by (name, domain), columns taken straight from indexed tables, so Dovecot and
  *   Postfix use an index whatever the number of accounts (`deploy/` queries split the address with
@@ -10,11 +10,18 @@ import { sql, type Kysely } from 'kysely';
  * - Mail folders are keyed by the account's id (`domain/name.id`), never reused: a deleted account's
  *   mail is never seen by a later account of the same name. Accounts made before keep their folder
  *   (`mail_folder`, set here), which no later account can get.
- * - mail_aliases (an identity row per account, so a catch-all never swallows it) and mail_catchalls
- *   (per domain; none for `fail`) replace mail_routes: Postfix looks the catch-all up by domain.
  * - The quota of an account is lowered to what the other logins of its hosting account leave free.
  *   The hosting account's total is kept in hosting_usage by a trigger on mailbox_usage (which Dovecot
  *   writes), so a lookup reads two rows instead of summing every login of the hosting account.
+ * - Suspend: mailboxes.suspended_at refuses logins (mail_users.suspended, which Dovecot's password
+ *   query excludes); suspended_incoming refuses mail too (mail_users.refuses_mail: Postfix answers
+ *   550 5.2.1), and a catch-all pointing at such an account refuses as well (no mail_catchalls row).
+ * - last_logins: written by Dovecot's last_login plugin through its dict, one row per login and
+ *   protocol (pop3, imap), the time in seconds.
+ * - Forwarders: mail to source_name@domain also (a POP account keeps its copy through its identity
+ *   row) or only (a name without an account) goes to each destination. Postfix reads them from
+ *   mail_aliases before mail_catchalls (per domain; none for `fail`), which replace mail_routes.
+ *   A plan may cap the hosting account's forwarders (0 = unlimited).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table mailboxes add column mail_folder text`.execute(db);
@@ -23,7 +30,30 @@ export async function up(db: Kysely<any>): Promise<void> {
   );
   for (const view of ['mail_routes', 'mail_domains', 'mail_users', 'mail_accounts'])
     await sql`drop view ${sql.table(view)}`.execute(db);
+  await sql`alter table mailboxes add column suspended_at timestamptz,
+    add column suspended_incoming boolean not null default false`.execute(db);
+  await sql`
+    create table last_logins (
+      username text not null,
+      protocol text not null,
+      last_login bigint not null,
+      primary key (username, protocol)
+    )`.execute(db);
 
+  await sql`alter table plans add column max_forwarders integer not null default 0 check (max_forwarders >= 0)`.execute(
+    db,
+  );
+  await sql`
+    create table forwarders (
+      id serial primary key,
+      hosting_account_id integer not null references hosting_accounts (id) on delete cascade,
+      domain_id integer not null references domains (id) on delete cascade,
+      source_name text not null check (source_name ~ '^[a-z0-9]{1,64}$'),
+      destination text not null check (length(destination) <= 254),
+      created_at timestamptz not null default now(),
+      unique (domain_id, source_name, destination)
+    )`.execute(db);
+  await sql`create index forwarders_hosting_account on forwarders (hosting_account_id)`.execute(db);
   await sql`
     create table hosting_usage (
       hosting_account_id integer primary key references hosting_accounts (id) on delete cascade,
@@ -72,18 +102,19 @@ export async function up(db: Kysely<any>): Promise<void> {
              (case when m.quota_mb = 0 then p.disk_quota_mb else least(m.quota_mb, p.disk_quota_mb) end)::bigint
                * 1048576 as own_quota_bytes,
              p.disk_quota_mb::bigint * 1048576 as disk_quota_bytes,
-             h.id as hosting_account_id
+             h.id as hosting_account_id,
+             m.suspended_at is not null as suspended,
+             m.suspended_at is not null and m.suspended_incoming as refuses_mail
         from mailboxes m
         join domains d on d.id = m.domain_id
         join hosting_accounts h on h.id = m.hosting_account_id
         join plans p on p.id = h.plan_id
       union all
       select h.username, 'main.popbot.invalid', h.username, h.password_hash, '_main/' || h.username,
-             p.disk_quota_mb::bigint * 1048576, p.disk_quota_mb::bigint * 1048576, h.id
+             p.disk_quota_mb::bigint * 1048576, p.disk_quota_mb::bigint * 1048576, h.id, false, false
         from hosting_accounts h
         join plans p on p.id = h.plan_id
   `.execute(db);
-
   await sql`
     create view mail_users as
       select a.name, a.domain, a.login, a.name || '@' || a.domain as address, a.password, a.maildir,
@@ -91,7 +122,9 @@ export async function up(db: Kysely<any>): Promise<void> {
                - coalesce((select t.bytes from hosting_usage t where t.hosting_account_id = a.hosting_account_id), 0)
                + coalesce((select u.bytes from mailbox_usage u where u.username = a.login), 0)))::bigint as quota_bytes,
              a.own_quota_bytes,
-             a.hosting_account_id
+             a.hosting_account_id,
+             a.suspended,
+             a.refuses_mail
         from mail_accounts a
   `.execute(db);
 
@@ -106,9 +139,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     create view mail_aliases as
       select m.name, d.name as domain, m.name || '@' || d.name as destination
         from mailboxes m join domains d on d.id = m.domain_id
+      union all
+      select f.source_name, d.name, f.destination
+        from forwarders f join domains d on d.id = f.domain_id
   `.execute(db);
 
-  // destination as Postfix wants it, and split (destination_name, destination_domain) for indexed joins.
+  // A catch-all pointing at an account that refuses its mail refuses too (550), like `fail`.
   await sql`
     create view mail_catchalls as
       select domain, destination_name || '@' || destination_domain as destination, destination_name, destination_domain
@@ -119,7 +155,7 @@ export async function up(db: Kysely<any>): Promise<void> {
           union all
           select d.name, c.name, d.name
             from domains d join mailboxes c on c.id = d.catchall_mailbox_id
-           where d.catchall_mode = 'account'
+           where d.catchall_mode = 'account' and not (c.suspended_at is not null and c.suspended_incoming)
           union all
           select d.name, 'discard', 'blackhole.popbot.invalid'
             from domains d
@@ -130,10 +166,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const view of ['mail_catchalls', 'mail_aliases', 'mail_domains', 'mail_users', 'mail_accounts'])
-    await sql`drop view if exists ${sql.table(view)}`.execute(db);
+    await sql`drop view ${sql.table(view)}`.execute(db);
   await sql`drop trigger mailbox_usage_moves_hosting_usage on mailbox_usage`.execute(db);
   await sql`drop function popbot_hosting_usage_moved()`.execute(db);
   await sql`drop function popbot_hosting_of(text)`.execute(db);
-  await sql`drop table hosting_usage`.execute(db);
-  await sql`alter table mailboxes drop column mail_folder`.execute(db);
+  for (const table of ['forwarders', 'last_logins', 'hosting_usage'])
+    await sql`drop table ${sql.table(table)}`.execute(db);
+  await sql`alter table plans drop column max_forwarders`.execute(db);
+  await sql`alter table mailboxes drop column mail_folder, drop column suspended_at, drop column suspended_incoming`.execute(
+    db,
+  );
 }
