@@ -29,6 +29,7 @@ export async function benchCore(url: string) {
       pop3: { host: 'localhost', port: 110 },
       smtp: { host: 'localhost', port: 587 },
       mailRetentionDays: 7,
+      linkTtlSeconds: 86_400,
     },
     strength: createStrengthJudge(),
   });

@@ -1,6 +1,7 @@
 // npm run build: src/ bundled into dist/ (esbuild), plus the embedded database snapshot.
 // Bundling matters for start-up: Kysely alone is ~400 modules, 70–90 ms to load one by one, ~10 ms bundled.
-import { readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = new URL('..', import.meta.url);
@@ -32,6 +33,26 @@ await build({
   define: { navigator: '{"userAgent":"Node.js"}' },
   logLevel: 'warning',
 });
+// The owner's link pages (SPEC §10): a small script and, loaded after it, the strength estimator, served
+// by popbot itself (no third-party resource). Stored gzipped too: the dictionaries are ~1.6 MB.
+await build({
+  absWorkingDir: root.pathname,
+  entryPoints: { 'link-page': 'src/web/link-page.js' },
+  outdir: 'dist/web',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2020',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+copyFileSync(new URL('src/web/link-page.css', root), new URL('dist/web/link-page.css', root));
+for (const name of readdirSync(new URL('dist/web', root))) {
+  const file = new URL(`dist/web/${name}`, root);
+  writeFileSync(new URL(`dist/web/${name}.gz`, root), gzipSync(readFileSync(file), { level: 9 }));
+}
 const { writeSnapshot } = await import(new URL('dist/embedded-snapshot.js', root).href);
 await writeSnapshot(new URL('dist/embedded-snapshot.tar.gz', root).pathname);
 rmSync(new URL('dist/embedded-snapshot.js', root));

@@ -65,6 +65,8 @@ export async function buildCore(
       pop3: config.pop3,
       smtp: config.smtp,
       mailRetentionDays: config.mailRetentionDays,
+      publicUrl: config.links.publicUrl,
+      linkTtlSeconds: config.links.ttlSeconds,
     },
     strength: createStrengthJudge(),
     mailSessions: config.doveadm ? createDoveadmSessions(config.doveadm.url, config.doveadm.apiKey) : undefined,

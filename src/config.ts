@@ -6,6 +6,15 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** `30m`, `24h`, `7d` (or seconds) within 5 minutes and 30 days; null otherwise. */
+function durationSeconds(text: string): number | null {
+  const match = /^(\d{1,7})\s*(s|m|h|d)?$/i.exec(text.trim());
+  if (!match) return null;
+  const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[(match[2] ?? 's').toLowerCase() as 's' | 'm' | 'h' | 'd'];
+  const seconds = Number(match[1]) * unit;
+  return seconds >= 300 && seconds <= 30 * 86_400 ? seconds : null;
+}
+
 const schema = z.object({
   DATABASE_URL: optionalText.refine(
     (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
@@ -28,6 +37,12 @@ const schema = z.object({
   MAIL_RETENTION_DAYS: int(0, 3650).default(7),
   DOVEADM_URL: optionalText.refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s) URL'),
   DOVEADM_API_KEY: optionalText,
+  PUBLIC_URL: optionalText.refine(
+    (v) => v === undefined || /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(v),
+    'must be an http(s) URL without query, e.g. https://pop.example.com',
+  ),
+  LINK_TTL: optionalText.refine((v) => v === undefined || durationSeconds(v) !== null, 'must be like 30m, 24h or 7d'),
+  TRUST_PROXY: z.enum(['0', '1', 'true', 'false', '']).optional(),
   DB_POOL_SIZE: int(1, 200).default(10),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
@@ -58,6 +73,10 @@ export type Config = Readonly<{
   pop3: { host: string; port: number };
   smtp: { host: string; port: number };
   mailRetentionDays: number;
+  /** One-time links: their base (PUBLIC_URL, no trailing slash; none: no links) and lifetime. */
+  links: { publicUrl?: string; ttlSeconds: number };
+  /** Behind a reverse proxy on this host: a link page's client is the last X-Forwarded-For address. */
+  trustProxy: boolean;
   /** Dovecot's doveadm HTTP API, to end the open sessions of a suspended, deleted or re-passworded account. */
   doveadm?: { url: string; apiKey: string };
   dbPoolSize: number;
@@ -157,6 +176,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     pop3: { host: e.POP3_HOST, port: e.POP3_PORT },
     smtp: { host: e.SMTP_HOST ?? e.POP3_HOST, port: e.SMTP_PORT },
     mailRetentionDays: e.MAIL_RETENTION_DAYS,
+    links: {
+      publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+      ttlSeconds: e.LINK_TTL ? (durationSeconds(e.LINK_TTL) ?? 86_400) : 86_400,
+    },
+    trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
     doveadm: e.DOVEADM_URL && e.DOVEADM_API_KEY ? { url: e.DOVEADM_URL, apiKey: e.DOVEADM_API_KEY } : undefined,
     dbPoolSize: e.DB_POOL_SIZE,
     discord:

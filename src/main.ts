@@ -114,13 +114,31 @@ async function main(argv: string[]): Promise<number | 'serving'> {
         settings: config.slack,
       })
     : undefined;
+  let discord:
+    | Awaited<ReturnType<typeof import('./adapters/discord/discord.adapter.ts').createDiscordAdapter>>
+    | undefined;
   const http = await import('./adapters/http/http.server.ts');
   let server: Server | undefined;
   if (port !== undefined) {
     const { isReachable } = await import('./db/database.ts');
+    const { createLinkPages } = await import('./adapters/http/link.pages.ts');
+    const linkPages = createLinkPages({
+      links: core.service.links,
+      logger,
+      publicUrl: config.links.publicUrl,
+      trustProxy: config.trustProxy,
+      // Built next to the bundle (dist/web); without it, the pages work without their script.
+      assetsDir: fileURLToPath(new URL('./web/', import.meta.url)),
+      // The person who asked for a link hears privately, on their platform, that the owner used it.
+      notify: async (requester, reply) => {
+        if (requester.platform === 'slack' && slack) return slack.notify(requester.userId, reply);
+        if (requester.platform === 'discord' && discord) return discord.notify(requester.userId, reply);
+        logger.info({ platform: requester.platform, title: reply.title }, 'link used; the audit log records it');
+      },
+    });
     const candidate = http.createHttpServer({
       isHealthy: () => isReachable(core.database.db),
-      handlers: slack ? [slack.httpHandler] : [],
+      handlers: slack ? [slack.httpHandler, linkPages] : [linkPages],
       received: core.dispatcher.received,
       maxConnections: config.http.maxConnections,
     });
@@ -154,7 +172,7 @@ async function main(argv: string[]): Promise<number | 'serving'> {
   }
   await slack?.start();
   if (slack) logger.info({ mode: config.slack?.appToken ? 'socket' : 'http' }, 'Slack connected');
-  const discord = config.discord
+  discord = config.discord
     ? (await import('./adapters/discord/discord.adapter.ts')).createDiscordAdapter({
         dispatcher: core.dispatcher,
         logger,

@@ -1,25 +1,27 @@
 import { z } from 'zod';
 import { formatQuota } from '../service/units.ts';
 import { errorReply } from './replies.ts';
-import { mailServer } from './reply.ts';
+import { loginOf } from './reply.ts';
 import { defineCommand } from './command.ts';
 import { offerOwnPassword, offerRequestMore } from './actions.ts';
-import { accountArg, quotaArg } from './args.ts';
+import { accountArg, booleanFlag, quotaArg } from './args.ts';
 
 export const addCommand = defineCommand({
   name: 'add',
-  summary: 'create a POP account; its password comes to you privately',
-  usage: 'add <name>[@domain] [quota]',
+  summary: 'create a POP account; its password comes to you privately (--link: its owner chooses it)',
+  usage: 'add <name>[@domain] [quota] [--link]',
   example: 'add scott 10MB',
   minRole: 'operator',
   positional: ['account', 'quota'],
+  booleanFlags: ['link'],
   joinTail: true,
-  args: z.object({ account: accountArg, quota: quotaArg.optional() }),
+  args: z.object({ account: accountArg, quota: quotaArg.optional(), link: booleanFlag }),
   async run(ctx, args) {
     const result = await ctx.service.mailboxes.add(ctx.access, {
       ...args.account,
       quotaMb: args.quota?.mb,
       quotaInput: args.quota?.input,
+      link: args.link,
     });
     if (!result.ok) {
       const reply = errorReply(result.error);
@@ -27,22 +29,17 @@ export const addCommand = defineCommand({
       return { ...reply, actions: await offerRequestMore(ctx, result.error.domain, 'primary') };
     }
     const created = result.value;
+    const quota = `Quota ${formatQuota(created.quotaMb)}.`;
     return {
       tone: 'success',
       title: `Created ${created.address}`,
       lines: [
-        `Quota ${formatQuota(created.quotaMb)}. Only you can see these login details; they are not stored and cannot ` +
-          `be shown again.`,
+        created.password
+          ? `${quota} Only you can see these login details; they are not stored and cannot be shown again.`
+          : `${quota} It has no password yet: its owner chooses one through the link below, which only you can see.`,
       ],
-      secret: {
-        address: created.address,
-        logins: created.logins,
-        password: created.password,
-        server: mailServer(created.pop3),
-        outgoing: mailServer(created.smtp),
-        issued: created.issued,
-      },
-      actions: await offerOwnPassword(ctx, created.address),
+      secret: loginOf(created),
+      actions: created.password ? await offerOwnPassword(ctx, created.address) : undefined,
       announce: {
         channel: 'audit',
         text: `${ctx.access.actor.userName} created ${created.address} (${formatQuota(created.quotaMb)})`,

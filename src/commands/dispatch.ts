@@ -127,9 +127,9 @@ export function createDispatcher(deps: {
       },
       'command handled',
     );
-    await service.pending
-      .housekeep()
-      .catch((error: unknown) => logger.debug({ err: { message: (error as Error).message } }, 'housekeeping skipped'));
+    await Promise.all([service.pending.housekeep(), service.links.housekeep()]).catch((error: unknown) =>
+      logger.debug({ err: { message: (error as Error).message } }, 'housekeeping skipped'),
+    );
     return reply;
   }
 

@@ -42,7 +42,9 @@ export const infoCommand = defineCommand({
             ]
           : []),
         { label: 'Created', value: formatDate(view.createdAt) },
-        { label: 'Password changed', value: formatDate(view.passwordChangedAt) },
+        view.passwordPending
+          ? { label: 'Password', value: 'none yet: waiting for its owner to choose one through a one-time link' }
+          : { label: 'Password changed', value: formatDate(view.passwordChangedAt) },
       ],
       lines: view.isMain
         ? [

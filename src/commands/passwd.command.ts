@@ -1,24 +1,36 @@
 import { z } from 'zod';
 import { errorReply } from './replies.ts';
-import { mailServer } from './reply.ts';
+import { loginOf, type Reply } from './reply.ts';
+import type { CommandContext } from './command.ts';
+import type { AccountSpec } from '../service/targets.ts';
 import { defineCommand } from './command.ts';
 import { accountArg, booleanFlag } from './args.ts';
 import { offerOwnPassword } from './actions.ts';
 
-const USAGE = 'passwd <name>[@domain] [--own]';
+const USAGE = 'passwd <name>[@domain] [--own | --link]';
 
 export const passwdCommand = defineCommand({
   name: 'passwd',
-  summary: 'set a new password (generated, or your own with --own)',
+  summary: 'set a new password (generated; your own with --own; the owner chooses it with --link)',
   usage: USAGE,
   example: 'passwd scott',
   minRole: 'operator',
   positional: ['account'],
   // --password-stdin: the console reads the chosen password from a pipe (console only).
-  booleanFlags: ['own', 'password-stdin'],
-  args: z.object({ account: accountArg, own: booleanFlag, 'password-stdin': booleanFlag }),
+  booleanFlags: ['own', 'password-stdin', 'link'],
+  args: z.object({ account: accountArg, own: booleanFlag, 'password-stdin': booleanFlag, link: booleanFlag }),
   async run(ctx, args) {
     const own = args.own || args['password-stdin'];
+    if (own && args.link) {
+      return errorReply({
+        code: 'USAGE',
+        command: 'passwd',
+        problem: '--own (you choose it) and --link (the owner chooses it) do not go together.',
+        usage: USAGE,
+        example: 'passwd scott --link',
+      });
+    }
+    if (args.link) return linkReply(ctx, args.account);
     if (own && !ctx.chosenPassword) {
       // The adapter collects the password (modal, hidden prompt) and uses the button's pending action with it.
       const checked = await ctx.service.mailboxes.checkChangeable(ctx.access, args.account, 'passwd');
@@ -61,17 +73,23 @@ export const passwdCommand = defineCommand({
       },
     };
     if (changed.chosen) return reply;
-    return {
-      ...reply,
-      secret: {
-        address: changed.address,
-        logins: changed.logins,
-        password: changed.password,
-        server: mailServer(changed.pop3),
-        outgoing: mailServer(changed.smtp),
-        issued: changed.issued,
-      },
-      actions: await offerOwnPassword(ctx, changed.address),
-    };
+    return { ...reply, secret: loginOf(changed), actions: await offerOwnPassword(ctx, changed.address) };
   },
 });
+
+/** `passwd --link`: nothing changes yet; the requester gets a link for the owner to choose a password. */
+async function linkReply(ctx: CommandContext, account: AccountSpec): Promise<Reply> {
+  const result = await ctx.service.mailboxes.setPassword(ctx.access, { ...account, link: true });
+  if (!result.ok) return errorReply(result.error);
+  const made = result.value;
+  return {
+    tone: 'success',
+    title: `Set-your-own-password link for ${made.address}`,
+    lines: ['Nothing changed yet: the current password keeps working until the owner sets a new one.'],
+    secret: loginOf(made),
+    announce: {
+      channel: 'audit',
+      text: `${ctx.access.actor.userName} sent ${made.address} a set-your-own-password link`,
+    },
+  };
+}

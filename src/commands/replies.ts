@@ -78,22 +78,30 @@ export const stoppingReply = (): Reply => ({
  * Told by another private path when the reply carrying a password did not arrive (SPEC §4):
  * the password was taken back, so nobody holds one that works without knowing it.
  */
-export function undeliveredReply(issued: { command: 'add' | 'passwd'; address: string }, undone: boolean): Reply {
+export function undeliveredReply(
+  issued: { command: 'add' | 'passwd'; address: string; hash: string | null },
+  undone: boolean,
+): Reply {
   const again = issued.command === 'add' ? `add ${issued.address}` : `passwd ${issued.address}`;
   const lines = !undone
     ? [
         `The login details for ${issued.address} could not be delivered to you, and the account was changed again ` +
           `meanwhile, so it was left as it is. Check \`info ${issued.address}\` and set a new password.`,
       ]
-    : issued.command === 'add'
+    : issued.hash === null
       ? [
-          `${issued.address} was not created: its login details could not be delivered to you. Nothing changed; run ` +
-            `\`${again}\` again.`,
+          `The set-your-own-password link for ${issued.address} could not be delivered to you, so it was withdrawn. ` +
+            `Nothing changed; run \`${again} --link\` again.`,
         ]
-      : [
-          `The new password for ${issued.address} could not be delivered to you, so it was not kept: the old ` +
-            `password still works. Run \`${again}\` again.`,
-        ];
+      : issued.command === 'add'
+        ? [
+            `${issued.address} was not created: its login details could not be delivered to you. Nothing changed; run ` +
+              `\`${again}\` again.`,
+          ]
+        : [
+            `The new password for ${issued.address} could not be delivered to you, so it was not kept: the old ` +
+              `password still works. Run \`${again}\` again.`,
+          ];
   return { tone: 'error', title: 'Not delivered', lines, errorCode: 'DELIVERY_FAILED' };
 }
 

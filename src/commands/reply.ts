@@ -1,4 +1,4 @@
-import type { IssuedPassword } from '../service/index.ts';
+import type { IssuedPassword, LoginDetails } from '../service/index.ts';
 import type { Secret } from '../service/secret.ts';
 
 export type MailServer = { host: string; port: number; security: 'SSL/TLS' | 'STARTTLS' };
@@ -9,17 +9,38 @@ export const mailServer = (server: { host: string; port: number }): MailServer =
   security: server.port === 995 || server.port === 465 ? 'SSL/TLS' : 'STARTTLS',
 });
 
-/** Login details for the requester's eyes only. Renderers put these only in a private message. */
+/**
+ * A one-time link for the mailbox owner (SPEC §10): `reveal` shows them the password once; `set-own`
+ * lets them choose it. Whoever has the URL can use it, so it is as secret as a password.
+ */
+export type OwnerLink = { kind: 'reveal' | 'set-own'; url: Secret; expiresAt: Date };
+
+/**
+ * Login details for the requester's eyes only. Renderers put these only in a private message. No
+ * password with a set-your-own-password link: the owner chooses it.
+ */
 export type PrivateLogin = {
   address: string;
   logins: string[];
-  password: Secret;
+  password?: Secret;
+  link?: OwnerLink;
   /** Incoming (POP3) and outgoing (SMTP submission) servers, with how each is secured. */
   server: MailServer;
   outgoing: MailServer;
   /** What takes the password back if this reply is not delivered (SPEC §4). Never rendered. */
   issued: IssuedPassword;
 };
+
+/** A new password's or link's login details as a reply carries them. */
+export const loginOf = (details: LoginDetails): PrivateLogin => ({
+  address: details.address,
+  logins: details.logins,
+  password: details.password,
+  link: details.link && { kind: details.link.kind, url: details.link.url, expiresAt: details.link.expiresAt },
+  server: mailServer(details.pop3),
+  outgoing: mailServer(details.smtp),
+  issued: details.issued,
+});
 
 export type ActionKind = 'confirm-delete' | 'cancel' | 'own-password' | 'page' | 'request-more';
 
@@ -41,6 +62,22 @@ export type Action = {
   /** What a person at a terminal types instead: shown by the console, never parsed. */
   hint?: string;
 };
+
+/** "until Sat 28 Nov, 10:15 UTC": when a link stops working, as people read it. */
+export function untilText(at: Date): string {
+  const day = at.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return `until ${day}, ${at.toISOString().slice(11, 16)} UTC`;
+}
+
+/**
+ * What a link is for: the renderers' text next to it. `told`: how this platform's requester learns that
+ * the owner chose a password.
+ */
+export function linkPurpose(link: OwnerLink, told: string): string {
+  return link.kind === 'reveal'
+    ? `Send it to the mailbox owner instead of the password: it shows the password once, ${untilText(link.expiresAt)}.`
+    : `Send it to the mailbox owner: they choose their password there, ${untilText(link.expiresAt)}. ${told}`;
+}
 
 /** A non-secret line for an audit or sales channel. */
 export type Announcement = { channel: 'audit' | 'sales'; text: string };

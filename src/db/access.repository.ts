@@ -143,6 +143,23 @@ export async function countRateLimitHit(
   return row.count;
 }
 
+/** How many hits a key has had in a window so far, without counting one more. */
+export async function rateLimitCount(
+  db: Kysely<DB>,
+  actorKey: string,
+  action: string,
+  windowStart: Date,
+): Promise<number> {
+  const row = await db
+    .selectFrom('rate_limits')
+    .select('count')
+    .where('actor_key', '=', actorKey)
+    .where('action', '=', action)
+    .where('window_start', '=', windowStart)
+    .executeTakeFirst();
+  return row?.count ?? 0;
+}
+
 /** Drops windows that ended long ago. */
 export async function pruneRateLimits(db: Kysely<DB>, before: Date): Promise<void> {
   await db.deleteFrom('rate_limits').where('window_start', '<', before).execute();

@@ -1,11 +1,29 @@
 import type { Kysely } from 'kysely';
-import type { DB, OneTimeLinksTable } from './schema.ts';
+import type { DB, LinkRequester, OneTimeLinksTable } from './schema.ts';
 
-export type LinkRow = { kind: OneTimeLinksTable['kind']; address: string; hostingAccountId: number; sealed: Buffer };
+export type LinkRow = {
+  kind: OneTimeLinksTable['kind'];
+  address: string;
+  hostingAccountId: number;
+  mailboxId: number;
+  sealed: Buffer;
+  requester: LinkRequester;
+  expiresAt: Date;
+};
+
+const COLUMNS = [
+  'kind',
+  'address',
+  'hosting_account_id as hostingAccountId',
+  'mailbox_id as mailboxId',
+  'sealed',
+  'requester',
+  'expires_at as expiresAt',
+] as const;
 
 export async function insertLink(
   db: Kysely<DB>,
-  link: LinkRow & { tokenHash: Buffer; createdBy: string; expiresAt: Date },
+  link: Omit<LinkRow, 'requester'> & { tokenHash: Buffer; requester: LinkRequester },
 ): Promise<void> {
   await db
     .insertInto('one_time_links')
@@ -13,9 +31,10 @@ export async function insertLink(
       token_hash: link.tokenHash,
       kind: link.kind,
       hosting_account_id: link.hostingAccountId,
+      mailbox_id: link.mailboxId,
       address: link.address,
       sealed: link.sealed,
-      created_by: link.createdBy,
+      requester: JSON.stringify(link.requester),
       expires_at: link.expiresAt,
     })
     .execute();
@@ -25,7 +44,7 @@ export async function insertLink(
 export async function findLink(db: Kysely<DB>, tokenHash: Buffer, now: Date): Promise<LinkRow | undefined> {
   return db
     .selectFrom('one_time_links')
-    .select(['kind', 'address', 'hosting_account_id as hostingAccountId', 'sealed'])
+    .select(COLUMNS)
     .where('token_hash', '=', tokenHash)
     .where('expires_at', '>', now)
     .executeTakeFirst();
@@ -43,12 +62,29 @@ export async function takeLink(
     .where('token_hash', '=', tokenHash)
     .where('kind', '=', kind)
     .where('expires_at', '>', now)
-    .returning(['kind', 'address', 'hosting_account_id as hostingAccountId', 'sealed'])
+    .returning(COLUMNS)
     .executeTakeFirst();
 }
 
-/** Removes expired links; returns how many. */
-export async function deleteExpiredLinks(db: Kysely<DB>, now: Date): Promise<number> {
-  const result = await db.deleteFrom('one_time_links').where('expires_at', '<=', now).executeTakeFirst();
+/** Removes a mailbox's links (a new password or link replaces them); returns how many. */
+export async function deleteLinksOf(db: Kysely<DB>, mailboxId: number): Promise<number> {
+  const result = await db.deleteFrom('one_time_links').where('mailbox_id', '=', mailboxId).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** Removes one link by its token hash (its reply was not delivered); returns whether it was there. */
+export async function deleteLink(db: Kysely<DB>, tokenHash: Buffer): Promise<boolean> {
+  const result = await db.deleteFrom('one_time_links').where('token_hash', '=', tokenHash).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Removes expired links and returns them (for the audit). */
+export async function takeExpiredLinks(db: Kysely<DB>, now: Date, limit: number): Promise<LinkRow[]> {
+  return db
+    .deleteFrom('one_time_links')
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('one_time_links').select('id').where('expires_at', '<=', now).limit(limit).forUpdate().skipLocked(),
+    )
+    .returning(COLUMNS)
+    .execute();
 }

@@ -14,6 +14,8 @@ export type MailboxRow = {
   passwordChangedAt: Date;
   suspendedAt: Date | null;
   suspendedIncoming: boolean;
+  /** Made with `add --link` and not yet given a password by its owner. */
+  passwordPending: boolean;
   /** The latest login the mail server recorded, and over which protocol (pop3, imap). */
   lastLogin: { at: Date; protocol: string } | null;
 };
@@ -45,6 +47,7 @@ function selectMailboxes(db: Kysely<DB>) {
       'mailboxes.password_changed_at as passwordChangedAt',
       'mailboxes.suspended_at as suspendedAt',
       'mailboxes.suspended_incoming as suspendedIncoming',
+      'mailboxes.password_pending as passwordPending',
       sql<number | null>`(select l.last_login::float8 from last_logins l
         where l.username = mailboxes.name || '@' || domains.name order by l.last_login desc limit 1)`.as('lastLoginAt'),
       sql<string | null>`(select l.protocol from last_logins l
@@ -127,6 +130,7 @@ export async function insertMailbox(
     passwordHash: string;
     quotaMb: number;
     at: Date;
+    passwordPending?: boolean;
   },
 ): Promise<number> {
   const row = await db
@@ -139,6 +143,7 @@ export async function insertMailbox(
       quota_mb: mailbox.quotaMb,
       created_at: mailbox.at,
       password_changed_at: mailbox.at,
+      password_pending: mailbox.passwordPending ?? false,
     })
     .onConflict((oc) => oc.constraint('mailboxes_domain_name').doNothing())
     .returning('id')
@@ -148,6 +153,16 @@ export async function insertMailbox(
 
 /** A mailbox row as a change sees it, locked until the change's transaction ends. */
 export type LockedMailbox = { id: number; passwordHash: string; passwordChangedAt: Date; quotaMb: number };
+
+/** Locks one mailbox by id (`FOR UPDATE`); undefined when it is gone. */
+export async function lockMailboxById(db: Kysely<DB>, id: number): Promise<LockedMailbox | undefined> {
+  return db
+    .selectFrom('mailboxes')
+    .select(['id', 'password_hash as passwordHash', 'password_changed_at as passwordChangedAt', 'quota_mb as quotaMb'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
 
 /** Locks one mailbox by domain and name (`FOR UPDATE`): concurrent changes of it queue here. */
 export async function lockMailbox(db: Kysely<DB>, domainId: number, name: string): Promise<LockedMailbox | undefined> {
@@ -164,7 +179,7 @@ export async function lockMailbox(db: Kysely<DB>, domainId: number, name: string
 export async function setMailboxPassword(db: Kysely<DB>, id: number, passwordHash: string, at: Date): Promise<boolean> {
   const result = await db
     .updateTable('mailboxes')
-    .set({ password_hash: passwordHash, password_changed_at: at })
+    .set({ password_hash: passwordHash, password_changed_at: at, password_pending: false })
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;

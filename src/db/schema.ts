@@ -4,6 +4,9 @@ type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export type Platform = 'slack' | 'discord' | 'console';
+
+/** The person who asked for a one-time link, and where (a Slack channel for an ephemeral note). */
+export type LinkRequester = { platform: Platform; workspaceId: string; userId: string; userName: string };
 export type CatchallMode = 'main' | 'account' | 'fail' | 'blackhole';
 export type GrantRole = 'viewer' | 'operator' | 'admin';
 
@@ -51,6 +54,8 @@ export interface MailboxesTable {
   /** Logins refused since then; with suspended_incoming, incoming mail too. */
   suspended_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   suspended_incoming: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Made with `add --link`: no password anyone knows until the owner sets one through the link. */
+  password_pending: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 /** Mail to source_name@domain also (or only) goes to destination. */
@@ -71,7 +76,9 @@ export interface OneTimeLinksTable {
   hosting_account_id: number;
   address: string;
   sealed: Buffer;
-  created_by: string;
+  mailbox_id: number;
+  /** Who asked for the link: told privately when the owner has set a password. */
+  requester: ColumnType<LinkRequester, string, string>;
   created_at: CreatedAt;
   expires_at: Date;
 }

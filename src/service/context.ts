@@ -34,6 +34,10 @@ export type ServiceSettings = {
   smtp: { host: string; port: number };
   /** Days the mail host keeps a deleted account's mail before deploy/mail-cleanup.sh erases it. */
   mailRetentionDays: number;
+  /** Where people reach popbot's pages (one-time links); without it, no links are made. */
+  publicUrl?: string;
+  /** How long a one-time link works. */
+  linkTtlSeconds: number;
 };
 
 /** Who is asking: one person on one platform, in one workspace (Slack team, Discord guild, or the local console). */

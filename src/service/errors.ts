@@ -45,7 +45,10 @@ export type DomainError =
   | { code: 'ACTION_EXPIRED'; what: string }
   | { code: 'ACTION_USED'; outcome: string; by: string; at: Date }
   | { code: 'CONFIRMATION_REQUIRED'; command: string }
-  | { code: 'SECRET_NEEDS_TERMINAL' };
+  | { code: 'SECRET_NEEDS_TERMINAL' }
+  | { code: 'LINKS_NOT_CONFIGURED' }
+  | { code: 'LINK_GONE' }
+  | { code: 'LINK_TRIES'; limit: number; retryAfterSeconds: number };
 
 export type DomainErrorCode = DomainError['code'];
 
@@ -203,6 +206,18 @@ export function describeError(e: DomainError): string {
         'Password not changed: without a terminal, give it on standard input with --password-stdin (one line), ' +
         'or run passwd without --own for a generated one.'
       );
+    case 'LINKS_NOT_CONFIGURED':
+      return (
+        'One-time links are not set up here: popbot needs PUBLIC_URL, the address where people reach its pages ' +
+        '(e.g. https://pop.example.com). Ask whoever runs popbot to set it; nothing was changed.'
+      );
+    case 'LINK_GONE':
+      return (
+        'This link is no longer available: it was used, it expired, or it was never valid. Ask the person who sent ' +
+        'it for a new one.'
+      );
+    case 'LINK_TRIES':
+      return `Too many tries from your address: at most ${e.limit} in 10 minutes. Try again in ${e.retryAfterSeconds} s.`;
   }
 }
 

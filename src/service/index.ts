@@ -38,4 +38,4 @@ export { cryptoRandom, createArgon2Hasher, MAX_PASSWORD_LENGTH, type Hasher } fr
 export { createStrengthJudge, type StrengthJudge } from './strength.ts';
 export { compactAddress } from './names.ts';
 export { isDatabaseUnavailable } from '../db/database.ts';
-export type { IssuedPassword } from './mailbox.service.ts';
+export type { IssuedPassword, LoginDetails } from './mailbox.service.ts';

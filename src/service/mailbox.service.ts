@@ -34,29 +34,37 @@ import { loginsOf } from './names.ts';
 import { generatePassword, requireBoundedPassword, requireStrongPassword } from './passwords.ts';
 import type { Secret } from './secret.ts';
 import { consumeIn } from './pending.service.ts';
+import { issueLinkIn, type IssuedLink } from './link.service.ts';
+import { deleteLink, deleteLinksOf } from '../db/link.repository.ts';
 import { resolveDomain, resolveHostingAccount, type AccountSpec, type ResolvedDomain } from './targets.ts';
 import { writeAudit, type Access, type ServiceDeps } from './context.ts';
 
 export const LIST_PAGE_SIZE = 10;
 
 /**
- * A password just put in force, with what undoes it if nobody receives it (SPEC §4): the new hash,
- * and the previous one (none for a new account).
+ * A password just put in force, or a link just made, with what undoes it if nobody receives it
+ * (SPEC §4): the new hash (null when the password did not change: `passwd --link`), the previous one
+ * (none for a new account), and the link made with it.
  */
 export type IssuedPassword = {
   command: 'add' | 'passwd';
   requestId: string;
   address: string;
   mailboxId: number;
-  hash: string;
+  hash: string | null;
   previous: { hash: string; changedAt: Date } | null;
+  linkHash?: Buffer;
 };
 
-/** Everything a mail client needs; the password travels only inside the Secret. */
+/**
+ * Everything a mail client needs; the password travels only inside the Secret. With a link, the
+ * owner gets the password through it (reveal), or chooses it there (set-own: no password here).
+ */
 export type LoginDetails = {
   address: string;
   logins: string[];
-  password: Secret;
+  password?: Secret;
+  link?: IssuedLink;
   pop3: { host: string; port: number };
   smtp: { host: string; port: number };
   issued: IssuedPassword;
@@ -71,6 +79,8 @@ export type MailboxView = {
   createdAt: Date;
   passwordChangedAt: Date;
   isMain: boolean;
+  /** Made with `add --link`, and its owner has not chosen a password yet. */
+  passwordPending: boolean;
   /** Since when logins (and with `incoming`, mail) are refused; null when not suspended. */
   suspended: { since: Date; incoming: boolean } | null;
   lastLogin: { at: Date; protocol: string } | null;
@@ -110,6 +120,7 @@ export function createMailboxService(deps: ServiceDeps) {
       createdAt: hosting.createdAt,
       passwordChangedAt: hosting.passwordChangedAt,
       isMain: true,
+      passwordPending: false,
       suspended: null,
       lastLogin: await lastLoginOf(db, hosting.username),
     };
@@ -207,6 +218,7 @@ export function createMailboxService(deps: ServiceDeps) {
     createdAt: m.createdAt,
     passwordChangedAt: m.passwordChangedAt,
     isMain: false,
+    passwordPending: m.passwordPending,
     suspended: m.suspendedAt ? { since: m.suspendedAt, incoming: m.suspendedIncoming } : null,
     lastLogin: m.lastLogin,
   });
@@ -263,11 +275,12 @@ export function createMailboxService(deps: ServiceDeps) {
     /** Creates a POP account with a generated password; the plan limit holds under any concurrency. */
     async add(
       access: Access,
-      spec: AccountSpec & { quotaMb?: number; quotaInput?: string },
+      spec: AccountSpec & { quotaMb?: number; quotaInput?: string; link?: boolean },
     ): Promise<Result<LoginDetails & { quotaMb: number }>> {
       let hostingAccountId: number | null = null;
       let address = spec.name;
       const result = await guard(async () => {
+        if (spec.link && !settings.publicUrl) fail({ code: 'LINKS_NOT_CONFIGURED' });
         const domain = await resolveDomain(deps, access, spec.domain);
         const hosting = domain.hostingAccount;
         hostingAccountId = hosting.id;
@@ -286,9 +299,10 @@ export function createMailboxService(deps: ServiceDeps) {
         if ((await countMailboxes(db, { hostingAccountId: hosting.id })) >= hosting.maxPopAccounts) fail(planLimit);
         await takeRateLimit(access, 'add');
 
+        // With --link, a password nobody ever sees: the account has no usable one until its owner sets it.
         const password = generatePassword(random);
         const passwordHash = await hasher.hash(password);
-        const mailboxId = await db.transaction().execute(async (trx) => {
+        const { mailboxId, link } = await db.transaction().execute(async (trx) => {
           await consumeIn(trx, deps, access.actor, access.pending);
           await lockHostingAccount(trx, hosting.id);
           if ((await countMailboxes(trx, { hostingAccountId: hosting.id })) >= hosting.maxPopAccounts) fail(planLimit);
@@ -301,16 +315,23 @@ export function createMailboxService(deps: ServiceDeps) {
             passwordHash,
             quotaMb,
             at: clock.now(),
+            passwordPending: spec.link,
           });
           if (id === 0) fail({ code: 'ACCOUNT_EXISTS', address });
           await writeAudit(trx, deps, access.actor, access.requestId, {
             command: 'add',
             target: address,
             outcome: 'ok',
-            detail: `quota ${quotaMb} MB`,
+            detail: `quota ${quotaMb} MB${spec.link ? '; password to be set by the owner' : ''}`,
             hostingAccountId: hosting.id,
           });
-          return id;
+          const target = { mailboxId: id, hostingAccountId: hosting.id, address };
+          const made = spec.link
+            ? await issueLinkIn(trx, deps, access, { kind: 'set-own', ...target })
+            : settings.publicUrl
+              ? await issueLinkIn(trx, deps, access, { kind: 'reveal', ...target, password })
+              : undefined;
+          return { mailboxId: id, link: made };
         });
         logChange(access, 'add', address, 'mailbox created');
         const issued: IssuedPassword = {
@@ -320,36 +341,77 @@ export function createMailboxService(deps: ServiceDeps) {
           mailboxId,
           hash: passwordHash,
           previous: null,
+          linkHash: link?.tokenHash,
         };
         const logins = loginsOf(spec.name, domain.domain);
-        return { address, logins, password, pop3: settings.pop3, smtp: settings.smtp, quotaMb, issued };
+        return {
+          address,
+          logins,
+          password: spec.link ? undefined : password,
+          link,
+          pop3: settings.pop3,
+          smtp: settings.smtp,
+          quotaMb,
+          issued,
+        };
       });
       return auditRejection(access, 'add', address, hostingAccountId, result);
     },
 
-    /** Sets a new password: generated, or chosen by the requester (checked, never echoed). */
+    /**
+     * Sets a new password: generated (with a one-time link to reveal it, when links are set up), or
+     * chosen by the requester (checked, never echoed). With `link`, changes no password: the owner
+     * chooses one through a set-your-own-password link, and the current one works until then.
+     */
     async setPassword(
       access: Access,
-      spec: AccountSpec & { chosen?: Secret },
+      spec: AccountSpec & { chosen?: Secret; link?: boolean },
     ): Promise<Result<LoginDetails & { chosen: boolean }>> {
       let hostingAccountId: number | null = null;
       let address = spec.name;
       const result = await guard(async () => {
+        if (spec.link && !settings.publicUrl) fail({ code: 'LINKS_NOT_CONFIGURED' });
         const changeable = await findChangeable(access, spec, 'passwd');
         const { mailbox } = changeable;
         hostingAccountId = mailbox.hostingAccountId;
         address = changeable.address;
+        const target = { mailboxId: mailbox.id, hostingAccountId: mailbox.hostingAccountId, address };
+        const details = {
+          address,
+          logins: loginsOf(mailbox.name, mailbox.domain),
+          pop3: settings.pop3,
+          smtp: settings.smtp,
+        };
         await takeRateLimit(access, 'passwd');
+        if (spec.link) {
+          const link = await db.transaction().execute(async (trx) => {
+            await lockChangeable(trx, access, mailbox);
+            return issueLinkIn(trx, deps, access, { kind: 'set-own', ...target });
+          });
+          logChange(access, 'passwd', address, 'set-your-own-password link created');
+          const issued: IssuedPassword = {
+            command: 'passwd',
+            requestId: access.requestId,
+            address,
+            mailboxId: mailbox.id,
+            hash: null,
+            previous: null,
+            linkHash: link.tokenHash,
+          };
+          return { ...details, link, chosen: false, issued };
+        }
         if (spec.chosen) {
           requireBoundedPassword(spec.chosen);
           await requireStrongPassword(spec.chosen, { name: mailbox.name, domain: mailbox.domain }, strength);
         }
         const password = spec.chosen ?? generatePassword(random);
         const passwordHash = await hasher.hash(password);
-        const previous = await db.transaction().execute(async (trx) => {
+        const { previous, link } = await db.transaction().execute(async (trx) => {
           const locked = await lockChangeable(trx, access, mailbox);
           if (!(await setMailboxPassword(trx, locked.id, passwordHash, clock.now())))
             fail({ code: 'ACCOUNT_NOT_FOUND', address });
+          // Earlier links gave or asked for a password that is no longer the one.
+          await deleteLinksOf(trx, locked.id);
           await writeAudit(trx, deps, access.actor, access.requestId, {
             command: 'passwd',
             target: address,
@@ -357,7 +419,11 @@ export function createMailboxService(deps: ServiceDeps) {
             detail: spec.chosen ? 'password chosen by requester' : 'password generated',
             hostingAccountId: mailbox.hostingAccountId,
           });
-          return { hash: locked.passwordHash, changedAt: locked.passwordChangedAt };
+          const made =
+            !spec.chosen && settings.publicUrl
+              ? await issueLinkIn(trx, deps, access, { kind: 'reveal', ...target, password })
+              : undefined;
+          return { previous: { hash: locked.passwordHash, changedAt: locked.passwordChangedAt }, link: made };
         });
         logChange(access, 'passwd', address, 'password changed');
         await endSessions(address);
@@ -368,16 +434,9 @@ export function createMailboxService(deps: ServiceDeps) {
           mailboxId: mailbox.id,
           hash: passwordHash,
           previous,
+          linkHash: link?.tokenHash,
         };
-        return {
-          address,
-          logins: loginsOf(mailbox.name, mailbox.domain),
-          password,
-          pop3: settings.pop3,
-          smtp: settings.smtp,
-          chosen: spec.chosen !== undefined,
-          issued,
-        };
+        return { ...details, password, link, chosen: spec.chosen !== undefined, issued };
       });
       return auditRejection(access, 'passwd', address, hostingAccountId, result);
     },
@@ -513,19 +572,23 @@ export function createMailboxService(deps: ServiceDeps) {
     async withdraw(issued: IssuedPassword): Promise<boolean> {
       const undone = await db.transaction().execute(async (trx) => {
         let done = false;
-        if (issued.previous) {
+        const linkGone = issued.linkHash ? await deleteLink(trx, issued.linkHash) : false;
+        if (issued.hash === null) {
+          done = linkGone;
+        } else if (issued.previous) {
           done = await restoreMailboxPassword(trx, issued.mailboxId, issued.hash, issued.previous);
         } else if (await lockMailboxHolding(trx, issued.mailboxId, issued.hash)) {
           await resetCatchallsTo(trx, issued.mailboxId);
           done = await deleteMailbox(trx, issued.mailboxId);
         }
-        const what = issued.previous ? 'previous password put back' : 'account removed again';
-        await markUndelivered(
-          trx,
-          issued.requestId,
-          issued.command,
-          done ? what : 'changed again meanwhile, left as it is',
-        );
+        const what =
+          issued.hash === null
+            ? 'link withdrawn'
+            : issued.previous
+              ? 'previous password put back'
+              : 'account removed again';
+        for (const command of [issued.command, 'link'])
+          await markUndelivered(trx, issued.requestId, command, done ? what : 'changed again meanwhile, left as it is');
         return done;
       });
       logger.warn(

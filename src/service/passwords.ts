@@ -3,6 +3,14 @@ import argon2 from 'argon2';
 import { fail } from './errors.ts';
 import { Secret } from './secret.ts';
 import type { StrengthJudge } from './strength.ts';
+import {
+  cheapProblems,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_SCORE,
+  strengthInputs,
+  weakScoreProblem,
+  type PasswordContext,
+} from './password-rules.ts';
 
 /** A source of uniform random integers in [0, max). Production uses the OS CSPRNG. */
 export type Random = { int(max: number): number };
@@ -27,9 +35,7 @@ export function generatePassword(random: Random): Secret {
   return new Secret(groups.join('-'));
 }
 
-export const MIN_PASSWORD_LENGTH = 10;
-export const MAX_PASSWORD_LENGTH = 128;
-export const MIN_PASSWORD_SCORE = 3;
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, MIN_PASSWORD_SCORE } from './password-rules.ts';
 
 /**
  * Rules for a password the requester chooses. Returns the broken rules, never the password.
@@ -38,31 +44,14 @@ export const MIN_PASSWORD_SCORE = 3;
  */
 export async function checkChosenPassword(
   password: Secret,
-  context: { name: string; domain: string },
+  context: PasswordContext,
   judge: StrengthJudge,
 ): Promise<string[]> {
-  const value = password.reveal();
-  const lower = value.toLowerCase();
-  const reasons: string[] = [];
-  if (value.length < MIN_PASSWORD_LENGTH)
-    reasons.push(`it must have at least ${MIN_PASSWORD_LENGTH} characters (it has ${value.length})`);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  if (/[\u0000-\u001f\u007f]/.test(value)) reasons.push('it must not contain control characters');
-  if (lower.includes(context.name.toLowerCase())) reasons.push('it must not contain the account name');
-  const domain = context.domain.toLowerCase();
-  const domainLabel = domain.split('.')[0] ?? domain;
-  if (lower.includes(domain) || (domainLabel.length >= 4 && lower.includes(domainLabel)))
-    reasons.push('it must not contain the domain');
-  if (reasons.length === 0) {
-    const score = await judge.score(password, [context.name, domain, domainLabel]);
-    if (score === null) fail({ code: 'STRENGTH_UNAVAILABLE' });
-    if (score < MIN_PASSWORD_SCORE)
-      reasons.push(
-        `it is too easy to guess (strength ${score} of 4; at least ${MIN_PASSWORD_SCORE} needed): use more unrelated ` +
-          `words or characters`,
-      );
-  }
-  return reasons;
+  const reasons = cheapProblems(password.reveal(), context);
+  if (reasons.length > 0) return reasons;
+  const score = await judge.score(password, strengthInputs(context));
+  if (score === null) fail({ code: 'STRENGTH_UNAVAILABLE' });
+  return score < MIN_PASSWORD_SCORE ? [weakScoreProblem(score)] : [];
 }
 
 /** Fails with PASSWORD_TOO_LONG or WEAK_PASSWORD when a chosen password breaks a rule. */

@@ -180,6 +180,7 @@ describe('the popbot command (one-shot form, embedded database)', () => {
     expect(log).toContain('stopping');
   });
 
+  // Starts a whole process on the embedded database: on a loaded machine that alone can take a minute.
   it('SIGTERM with a slow response URL: every acknowledged command is still answered and announced (issue 8, point 7)', async () => {
     const fake = await startFakeSlack();
     const data = mkdtempSync(join(tmpdir(), 'popbot-sigterm-'));
@@ -243,7 +244,7 @@ describe('the popbot command (one-shot form, embedded database)', () => {
     } finally {
       await fake.close();
     }
-  });
+  }, 180_000);
 
   it('loads only what a mode uses: help opens no database, a one-shot command loads no chat platform', async () => {
     const work = mkdtempSync(join(tmpdir(), 'popbot-modules-'));

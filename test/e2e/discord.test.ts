@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'discord.js';
+import { Secret } from '../../src/service/secret.ts';
 import { createDiscordAdapter } from '../../src/adapters/discord/discord.adapter.ts';
 import { registerCommands } from '../../src/adapters/discord/register.ts';
 import { dumpTables, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
@@ -25,10 +26,11 @@ let database: TestDatabase;
 let core: ReturnType<typeof makeCore>;
 let fake: Awaited<ReturnType<typeof startFakeDiscord>>;
 let client: Client;
+let adapter: ReturnType<typeof createDiscordAdapter>;
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  core = makeCore(database.db, { settings: { rateLimitPerMinute: 1000 } });
+  core = makeCore(database.db, { settings: { rateLimitPerMinute: 1000, publicUrl: 'https://pop.guild.example' } });
   await makeHostingAccount(core.service, { username: 'guildco', domains: ['guild.example'], maxPopAccounts: 100 });
   await makeHostingAccount(core.service, { username: 'otherco', domains: ['other.example'], maxPopAccounts: 100 });
   const asActor = (m: Member) => ({
@@ -42,7 +44,7 @@ beforeAll(async () => {
   await grantActor(core.service, asActor(OPERATOR), 'guildco', 'operator');
   await grantActor(core.service, asActor(VIEWER), 'guildco', 'viewer');
   fake = await startFakeDiscord();
-  const adapter = createDiscordAdapter({
+  adapter = createDiscordAdapter({
     dispatcher: core.dispatcher,
     logger: core.logger,
     settings: {
@@ -429,6 +431,31 @@ describe('Discord: /pop through discord.js with raw interactions (SPEC §7)', ()
     expect((directModal!.json!.data as { custom_id: string }).custom_id).toMatch(/^pop:m:[A-Za-z0-9_-]{16}$/);
   });
 
+  it('add link:true: a set-your-own-password link as a link button; the requester is told by DM once it is used', async () => {
+    const added = await slash(OPERATOR, 'add', [str('name', 'linda'), { type: BOOLEAN, name: 'link', value: true }]);
+    expect(added.text).toContain('Set-your-own-password link');
+    expect(added.text).not.toContain('"name":"Password"');
+    const components = JSON.stringify(added.edit.json);
+    const url = /"url":"(https:\/\/pop\.guild\.example\/s\/[A-Za-z0-9_-]{43})"/.exec(components)?.[1] ?? '';
+    expect(url).not.toBe('');
+    expect(components).toContain('"style":5');
+    const used = await core.service.links.setOwn(
+      url.split('/s/')[1]!,
+      '198.51.100.7',
+      new Secret('copper-meadow-lantern-71'),
+    );
+    if (!used.ok) throw new Error(used.error.code);
+    expect(used.value.requester).toMatchObject({ platform: 'discord', userId: OPERATOR.id });
+    await adapter.notify(used.value.requester.userId, {
+      tone: 'success',
+      title: `${used.value.address}: the owner has set a password`,
+    });
+    const dm = fake.received.filter((r) => r.path.endsWith('/users/@me/channels')).at(-1);
+    expect(JSON.parse(dm!.body).recipient_id).toBe(OPERATOR.id);
+    const told = fake.received.filter((r) => r.path.endsWith('/channels/1250000000000000001/messages')).at(-1);
+    expect(told!.body).toContain('linda@guild.example: the owner has set a password');
+  });
+
   it('the plan-limit answer carries "Request more POP accounts", which records a sales request and tells sales', async () => {
     await makeHostingAccount(core.service, { username: 'tinyco', domains: ['tiny.example'], maxPopAccounts: 1 });
     const boss: Member = { id: '1400000000000000090', name: 'boss', roles: [], guild: OTHER_GUILD };
@@ -605,6 +632,7 @@ describe('Discord: secrets and registration', () => {
     expect(subs.add!.options).toEqual([
       expect.objectContaining({ name: 'name', type: 3, required: true, autocomplete: true }),
       expect.objectContaining({ name: 'quota', type: 3, required: false }),
+      expect.objectContaining({ name: 'link', type: 5, required: false }),
     ]);
     expect(subs.list!.options.map((o) => [o.name, o.type])).toEqual([
       ['domain', 3],
@@ -613,6 +641,7 @@ describe('Discord: secrets and registration', () => {
     expect(subs.passwd!.options.map((o) => [o.name, o.type])).toEqual([
       ['name', 3],
       ['own', 5],
+      ['link', 5],
     ]);
     expect(subs.grant!.options.map((o) => [o.name, o.type])).toEqual([
       ['target', 9],
@@ -658,6 +687,7 @@ describe('Discord: exactly once, and nothing stranded (SPEC §12, §4, §6)', ()
         .selectFrom('audit_entries')
         .select('outcome')
         .where('target', '=', 'dupe@guild.example')
+        .where('command', '=', 'add')
         .execute(),
     ).toEqual([{ outcome: 'ok' }]);
   });
@@ -692,7 +722,6 @@ describe('Discord: exactly once, and nothing stranded (SPEC §12, §4, §6)', ()
       .where('name', '=', 'edit500')
       .executeTakeFirstOrThrow();
     const { fastHasher } = await import('../helpers/core.ts');
-    const { Secret } = await import('../../src/service/secret.ts');
     expect(await fastHasher.verify(row.password_hash, new Secret(oldPassword))).toBe(true);
     expect(
       (
@@ -700,10 +729,14 @@ describe('Discord: exactly once, and nothing stranded (SPEC §12, §4, §6)', ()
           .selectFrom('audit_entries')
           .select('outcome')
           .where('target', '=', 'edit500@guild.example')
+          .where('command', '!=', 'link')
           .orderBy('id')
           .execute()
       ).map((a) => a.outcome),
     ).toEqual(['ok', 'delivery failed']);
+    // The undelivered password's one-time link went with it.
+    const links = database.db.selectFrom('one_time_links').where('address', '=', 'edit500@guild.example');
+    expect(await links.select('id').execute()).toEqual([]);
     expect(
       fake.received
         .filter((r) => r.path.includes('/channels/1500000000000000001/'))

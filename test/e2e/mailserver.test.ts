@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { Secret } from '../../src/service/secret.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_ACTOR } from '../../src/service/context.ts';
 import { createArgon2Hasher } from '../../src/service/passwords.ts';
@@ -47,7 +48,7 @@ const pop = async (text: string) => {
   if (reply.errorCode) throw new Error(`${text}: ${renderReply(reply)}`);
   return reply;
 };
-const add = async (text: string) => (await pop(text)).secret!.password.reveal();
+const add = async (text: string) => (await pop(text)).secret!.password!.reveal();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -93,7 +94,10 @@ describe('mail server tools', () => {
 describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)', () => {
   beforeAll(async () => {
     database = await openTestDatabase();
-    core = makeCore(database.db, { hasher: createArgon2Hasher({ memoryKiB: 19456, time: 2 }) });
+    core = makeCore(database.db, {
+      hasher: createArgon2Hasher({ memoryKiB: 19456, time: 2 }),
+      settings: { publicUrl: 'https://pop.shop.example' },
+    });
     await makeHostingAccount(core.service, {
       username: MAIN.login,
       password: MAIN.password,
@@ -127,10 +131,28 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
     expect(await pop3List(POP3, 'scott@shop.example', `${password}x`)).toBeNull();
   });
 
+  it('set-your-own-password links: nobody logs in before the owner chooses; then that password works', async () => {
+    const tokenOf = (reply: Awaited<ReturnType<typeof pop>>) => reply.secret?.link?.url.reveal().split('/s/')[1] ?? '';
+    const owner = 'lantern orbit quietly 58 ferns';
+    const fresh = await pop('add lena --link');
+    expect(fresh.secret?.password).toBeUndefined();
+    expect(await pop3List(POP3, 'lena@shop.example', owner)).toBeNull();
+    expect((await core.service.links.setOwn(tokenOf(fresh), '203.0.113.1', new Secret(owner))).ok).toBe(true);
+    expect(await pop3List(POP3, 'lena@shop.example', owner)).toEqual([]);
+
+    // passwd --link: the old password keeps working until the owner has chosen a new one.
+    const old = await add('add mika');
+    const linked = await pop('passwd mika --link');
+    expect(await pop3List(POP3, 'mika@shop.example', old)).toEqual([]);
+    expect((await core.service.links.setOwn(tokenOf(linked), '203.0.113.1', new Secret(owner))).ok).toBe(true);
+    expect(await pop3List(POP3, 'mika@shop.example', owner)).toEqual([]);
+    expect(await pop3List(POP3, 'mika@shop.example', old)).toBeNull();
+  });
+
   it('passwd: the old password fails and the new one works at once; delete: login fails', async () => {
     const first = await add('add pat');
     expect(await pop3List(POP3, 'pat@shop.example', first)).toEqual([]);
-    const second = (await pop('passwd pat')).secret!.password.reveal();
+    const second = (await pop('passwd pat')).secret!.password!.reveal();
     expect(await pop3List(POP3, 'pat@shop.example', second)).toEqual([]);
     expect(await pop3List(POP3, 'pat@shop.example', first)).toBeNull();
     await pop('delete pat --yes');
@@ -296,7 +318,11 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
       const vmail = join(dir, 'vmail');
       const folders = () => readdirSync(join(vmail, 'corp.example')).sort();
       expect(folders().filter((f) => f.startsWith('keep.'))).toHaveLength(2);
-      const oldFolder = folders().find((f) => f.startsWith('keep.'))!;
+      // The older account has the smaller id (keep.9 comes before keep.10).
+      const idOf = (folder: string) => Number(folder.split('.').pop());
+      const oldFolder = folders()
+        .filter((f) => f.startsWith('keep.'))
+        .sort((a, b) => idOf(a) - idOf(b))[0]!;
       const waiting = await run('bash', [CLEANUP, vmail, mailRoleUrl]);
       expect(waiting.stdout).toMatch(/ 0 removed, [1-9]\d* waiting out the 7-day retention/);
       expect(existsSync(join(vmail, 'corp.example', oldFolder, '.popbot-unused-since'))).toBe(true);
@@ -397,7 +423,7 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
       (await submitMail(SUBMISSION, { user, password, from: user, to: user, body: 'self' })).code;
 
     it('suspend: POP3, submission and IMAP refused at once and an open IMAP session ended; --incoming: 550 5.2.1; resume undoes both', async () => {
-      const password = (await act('add stop@halt.example')).secret!.password.reveal();
+      const password = (await act('add stop@halt.example')).secret!.password!.reveal();
       expect(await pop3List(POP3, 'stop@halt.example', password)).toEqual([]);
 
       // An IMAP session that stays open, logged in.
@@ -429,7 +455,7 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
     });
 
     it('last login: info shows it with the protocol after a POP3 login; a fresh account says never', async () => {
-      const password = (await act('add seen@halt.example')).secret!.password.reveal();
+      const password = (await act('add seen@halt.example')).secret!.password!.reveal();
       const info = async () => renderReply(await act('info seen@halt.example'));
       expect(await info()).toMatch(/Last login:\s+never$/m);
       expect(await pop3List(POP3, 'seen+halt.example', password)).toEqual([]);
@@ -438,8 +464,8 @@ describe.skipIf(!available)('Dovecot and Postfix read popbot records (SPEC §9)'
     });
 
     it('forwarders: a POP account keeps its copy; a name without an account goes out, not to the catch-all; removed, normal routing again', async () => {
-      const from = (await act('add fa@halt.example')).secret!.password.reveal();
-      const to = (await act('add fb@halt.example')).secret!.password.reveal();
+      const from = (await act('add fa@halt.example')).secret!.password!.reveal();
+      const to = (await act('add fb@halt.example')).secret!.password!.reveal();
       await act('forward add fa@halt.example fb@halt.example');
       expect((await sendMail(SMTP, { from: 'x@sender.test', to: 'fa@halt.example', body: 'both of you' })).data).toBe(
         250,

@@ -2,14 +2,14 @@ import type { Server } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
-import type { Actor } from '../../src/service/context.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../src/adapters/slack/slack.adapter.ts';
 import { createHttpServer } from '../../src/adapters/http/http.server.ts';
 import { dumpTables, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { makeCore } from '../helpers/core.ts';
 import { grantActor, makeHostingAccount, slackActor } from '../helpers/factories.ts';
-import { slackSignature, startFakeSlack } from '../helpers/fake-slack.ts';
+import { startFakeSlack } from '../helpers/fake-slack.ts';
+import { slackRequests } from '../helpers/slack-requests.ts';
 
 const SECRET = 'test-signing-secret';
 let database: TestDatabase;
@@ -17,7 +17,6 @@ let core: ReturnType<typeof makeCore>;
 let fake: Awaited<ReturnType<typeof startFakeSlack>>;
 let server: Server;
 let base: string;
-let seq = 0;
 
 const ADMIN = slackActor({ workspaceId: 'T_ACME', userId: 'U_ADMIN', userName: 'ada' });
 const OPERATOR = slackActor({ workspaceId: 'T_ACME', userId: 'U_OP', userName: 'otto' });
@@ -52,56 +51,11 @@ afterAll(async () => {
   await database?.close();
 });
 
-async function post(body: string, contentType: string, options: { timestamp?: number; secret?: string } = {}) {
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  const started = performance.now();
-  const response = await fetch(`${base}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': contentType,
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': slackSignature(options.secret ?? SECRET, timestamp, body),
-    },
-    body,
-  });
-  return { status: response.status, text: await response.text(), ms: performance.now() - started };
-}
-
-/** The form body Slack posts for `/pop <text>`; the reply goes to the fake's response URL `id`. */
-function slashBody(text: string, actor: Actor, id: string): string {
-  return new URLSearchParams({
-    token: 'legacy',
-    team_id: actor.workspaceId,
-    team_domain: 'acme',
-    channel_id: 'C_GENERAL',
-    channel_name: 'general',
-    user_id: actor.userId,
-    user_name: actor.userName,
-    command: '/pop',
-    text,
-    api_app_id: 'A_POP',
-    response_url: fake.responseUrl(id),
-    trigger_id: `trigger-${id}`,
-  }).toString();
-}
-
-/** A signed slash command; returns its ack and the response-URL id its reply goes to. */
-async function slash(text: string, actor = ADMIN, options: { timestamp?: number; secret?: string } = {}) {
-  const id = `r${++seq}`;
-  const ack = await post(slashBody(text, actor, id), 'application/x-www-form-urlencoded', options);
-  return { ack, id };
-}
-
-async function command(text: string, actor = ADMIN) {
-  const { ack, id } = await slash(text, actor);
-  expect(ack.status).toBe(200);
-  const [reply] = await fake.waitForResponses(id);
-  return {
-    reply: reply as { response_type: string; text: string; blocks: unknown[]; replace_original?: boolean },
-    id,
-    all: JSON.stringify(reply),
-  };
-}
+const requests = slackRequests({ base: () => base, fake: () => fake, secret: SECRET });
+const { post, slashBody } = requests;
+const slash = (text: string, actor = ADMIN, signing: { timestamp?: number; secret?: string } = {}) =>
+  requests.slash(text, actor, signing);
+const command = (text: string, actor = ADMIN) => requests.command(text, actor);
 
 /** A signed interaction (button click, modal submission), form-encoded as Slack sends it. */
 async function interact(payload: Record<string, unknown>) {
@@ -118,7 +72,7 @@ function click(actionId: string, value: string, actor: typeof ADMIN, responseId:
     user: { id: actor.userId, username: actor.userName, name: actor.userName, team_id: actor.workspaceId },
     api_app_id: 'A_POP',
     token: 'legacy',
-    trigger_id: `trigger-click-${responseId}-${++seq}`,
+    trigger_id: `trigger-click-${responseId}-${requests.next()}`,
     response_url: fake.responseUrl(responseId),
     container: { type: 'message', message_ts: '1.1', channel_id: 'C_GENERAL', is_ephemeral: true },
     channel: { id: 'C_GENERAL', name: 'general' },
@@ -146,7 +100,7 @@ function submit(
     user: { id: actor.userId, username: actor.userName, name: actor.userName, team_id: actor.workspaceId },
     api_app_id: 'A_POP',
     token: 'legacy',
-    trigger_id: `trigger-view-${++seq}`,
+    trigger_id: `trigger-view-${requests.next()}`,
     view: {
       id: 'V1',
       type: 'modal',

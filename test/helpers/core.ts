@@ -55,6 +55,7 @@ export function makeCore(
       pop3: { host: 'pop.example.net', port: 995 },
       smtp: { host: 'smtp.example.net', port: 587 },
       mailRetentionDays: 7,
+      linkTtlSeconds: 86_400,
       ...options.settings,
     },
     strength: sharedStrength,

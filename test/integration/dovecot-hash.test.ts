@@ -27,7 +27,7 @@ describe('Dovecot reads the stored hash (SPEC §5)', () => {
 
   it.skipIf(!hasDoveadm)('doveadm pw -t accepts the delivered password and refuses a wrong one', async () => {
     const reply = await core.dispatcher.run(CONSOLE_ACTOR, 'add scott 10MB');
-    const password = reply.secret!.password.reveal();
+    const password = reply.secret!.password!.reveal();
     const { password_hash: hash } = await database.db
       .selectFrom('mailboxes')
       .select('password_hash')

@@ -101,7 +101,7 @@ describe('a change that finds its target gone reports that and audits nothing as
           .executeTakeFirstOrThrow()
       ).password_hash,
     ).toBe(hash);
-    expect(await fastHasher.verify(hash, again.secret!.password)).toBe(true);
+    expect(await fastHasher.verify(hash, again.secret!.password!)).toBe(true);
   });
 
   it.runIf(onPostgres())('point 2: quota waiting on a delete\'s lock answers "not found", audits no ok', async () => {

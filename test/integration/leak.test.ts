@@ -49,7 +49,7 @@ describe('secrets stay secret (SPEC §4)', () => {
     await runOneShot(core.dispatcher, t.io, ['passwd', 'dan', '--own']);
     otherOutput.push(t.stderr(), t.stdout());
 
-    const issued = [...privateReplies.map((r) => r.secret!.password.reveal()), consolePassword, chosen];
+    const issued = [...privateReplies.map((r) => r.secret!.password!.reveal()), consolePassword, chosen];
     expect(issued).toHaveLength(7);
     const everythingElse = [
       otherOutput.join('\n'),
@@ -60,7 +60,7 @@ describe('secrets stay secret (SPEC §4)', () => {
     for (const password of [...issued, 'password123', 'weak']) expect(everythingElse).not.toContain(password);
     // ...and each generated one is in exactly one private reply.
     for (const reply of privateReplies) {
-      const password = reply.secret!.password.reveal();
+      const password = reply.secret!.password!.reveal();
       expect(privateReplies.filter((r) => renderReply(r).includes(password))).toHaveLength(1);
     }
     // The database holds hashes only.
@@ -71,7 +71,7 @@ describe('secrets stay secret (SPEC §4)', () => {
 
   it('the console actor is audited without a secret in its audit entry', async () => {
     const reply = await core.dispatcher.run(CONSOLE_ACTOR, 'add eve');
-    const password = reply.secret!.password.reveal();
+    const password = reply.secret!.password!.reveal();
     const audit = await database.db
       .selectFrom('audit_entries')
       .selectAll()

@@ -53,7 +53,7 @@ describe('argument parsing (pure)', () => {
   it('joins a spaced unit into the quota', () => {
     expect(parse('add', 'scott 10 mb')).toEqual({
       ok: true,
-      value: { account: { name: 'scott', domain: undefined }, quota: { mb: 10, input: '10 mb' } },
+      value: { account: { name: 'scott', domain: undefined }, link: false, quota: { mb: 10, input: '10 mb' } },
     });
   });
   it('answers missing arguments with usage and an example', () => {
@@ -62,7 +62,7 @@ describe('argument parsing (pure)', () => {
       error: {
         code: 'USAGE',
         problem: 'Missing account.',
-        usage: 'add <name>[@domain] [quota]',
+        usage: 'add <name>[@domain] [quota] [--link]',
         example: 'add scott 10MB',
       },
     });

@@ -44,6 +44,47 @@ describe('login details name both servers and how each is secured, on every plat
   });
 });
 
+describe('one-time links in the private reply (SPEC §10)', () => {
+  const url = `https://pop.example.net/s/${'T'.repeat(43)}`;
+  const expiresAt = new Date('2026-11-28T10:15:00Z');
+  const withLink = (kind: 'reveal' | 'set-own'): Reply => ({
+    ...created,
+    secret: {
+      ...created.secret!,
+      password: kind === 'reveal' ? created.secret!.password : undefined,
+      link: { kind, url: new Secret(url), expiresAt },
+    },
+  });
+
+  it('Slack: the URL copyable in its section, with a link button; no password block for set-own', () => {
+    const reveal = renderBlocks(withLink('reveal'));
+    const section = reveal.blocks.find((b) => (b.accessory as { url?: string } | undefined)?.url === url);
+    expect(section?.accessory).toEqual({
+      type: 'button',
+      action_id: 'popbot_link',
+      text: { type: 'plain_text', text: 'One-time link' },
+      url,
+    });
+    expect(JSON.stringify(section)).toContain('shows the password once, until Sat 28 Nov, 10:15 UTC');
+    expect(reveal.text).not.toContain('/s/');
+    const setOwn = JSON.stringify(renderBlocks(withLink('set-own')));
+    expect(setOwn).not.toContain('*Password*');
+    expect(setOwn).toContain('Set-your-own-password link for the owner');
+    expect(setOwn).toContain('You get a direct message when they have.');
+  });
+
+  it('Discord: a link-style button with the URL; the console prints it with what it is for', () => {
+    const discord = renderMessage(withLink('reveal'));
+    const buttons = discord.components.flatMap((row) => row.components);
+    expect(buttons).toContainEqual({ type: 2, style: 5, url, label: 'One-time link' });
+    expect(JSON.stringify(renderMessage(withLink('set-own')))).not.toContain('"name":"Password"');
+    const text = renderReply(withLink('set-own'));
+    expect(text).toContain(`Link:      ${url}`);
+    expect(text).toContain('`audit` shows when they have.');
+    expect(text).not.toContain('Password:');
+  });
+});
+
 describe('console rendering', () => {
   it('renders an error with its rule and value, and a follow-up as the command to type', () => {
     const reply = errorReply({

@@ -1,4 +1,4 @@
-import type { Reply } from '../../commands/reply.ts';
+import { linkPurpose, type Reply } from '../../commands/reply.ts';
 import type { Secret } from '../../service/secret.ts';
 
 const MARK: Record<Reply['tone'], string> = { success: '✔', info: '•', error: '✖', confirm: '?' };
@@ -21,13 +21,13 @@ export function renderReply(reply: Reply): string {
   if (reply.footer) out.push(`  ${reply.footer}`);
   if (reply.secret) {
     const s = reply.secret;
+    out.push('', `  Login:     ${s.logins.join('  or  ')}`);
+    if (s.password) out.push(`  Password:  ${s.password.reveal()}`);
     out.push(
-      '',
-      `  Login:     ${s.logins.join('  or  ')}`,
-      `  Password:  ${s.password.reveal()}`,
       `  POP3:      ${s.server.host}, port ${s.server.port} (${s.server.security})`,
       `  SMTP:      ${s.outgoing.host}, port ${s.outgoing.port} (${s.outgoing.security}, same login)`,
     );
+    if (s.link) out.push(`  Link:      ${s.link.url.reveal()}`, `             ${linkPurpose(s.link, '`audit` shows when they have.')}`);
   }
   const followUps = (reply.actions ?? []).filter((a) => a.hint && a.kind !== 'confirm-delete');
   if (followUps.length) {

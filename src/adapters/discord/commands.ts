@@ -40,6 +40,12 @@ const quota = (required: boolean): Option => ({
   required,
   max_length: 20,
 });
+const link = (description: string): Option => ({
+  type: ApplicationCommandOptionType.Boolean,
+  name: 'link',
+  description,
+  required: false,
+});
 const target: Option = {
   type: ApplicationCommandOptionType.Mentionable,
   name: 'target',
@@ -52,7 +58,11 @@ export const DISCORD_OPTIONS: Record<string, Option[]> = {
   help: [],
   list: [domain, page],
   info: [name(true)],
-  add: [name(true, 'name of the new account (a–z, 0–9), or name@domain'), quota(false)],
+  add: [
+    name(true, 'name of the new account (a–z, 0–9), or name@domain'),
+    quota(false),
+    link('no password for you: the owner chooses one through a one-time link'),
+  ],
   passwd: [
     name(true),
     {
@@ -61,6 +71,7 @@ export const DISCORD_OPTIONS: Record<string, Option[]> = {
       description: 'choose the password yourself instead of a generated one',
       required: false,
     },
+    link('the owner chooses it through a one-time link; nothing changes until then'),
   ],
   quota: [name(true), quota(true)],
   delete: [name(true)],
@@ -193,6 +204,7 @@ export function toCommandInput(
   if (o.own === true) flags.own = true;
   if (o.request === true) flags.request = true;
   if (o.incoming === true) flags.incoming = true;
+  if (o.link === true) flags.link = true;
   if (action !== undefined) return { words: words(action, str(o.name), str(o.destination), str(o.domain)), flags };
   switch (subcommand) {
     case 'list':

@@ -254,6 +254,13 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
 
   return {
     client,
+    /** Tells one person privately, later (a link's owner set a password): a direct message. */
+    async notify(userId: string, reply: Reply) {
+      const channel = (await client.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as {
+        id: string;
+      };
+      await client.rest.post(Routes.channelMessages(channel.id), { body: renderEdit(reply) });
+    },
     /** Connects to the gateway; discord.js reconnects by itself. */
     async start() {
       await client.login(settings.token);

@@ -6,7 +6,7 @@ import {
   type APIButtonComponent,
   type APIEmbed,
 } from 'discord.js';
-import type { Action, ActionKind, Reply } from '../../commands/reply.ts';
+import { linkPurpose, type Action, type ActionKind, type Reply } from '../../commands/reply.ts';
 
 const COLORS: Record<Reply['tone'], number> = { success: 0x2e7d32, info: 0x5865f2, error: 0xc62828, confirm: 0xf9a825 };
 const KIND_CODES: Record<ActionKind, string> = {
@@ -61,11 +61,12 @@ export function renderMessage(reply: Reply) {
     value: f.value.slice(0, 1024) || '—',
     inline: f.value.length < 40,
   }));
+  const links: APIButtonComponent[] = [];
   if (reply.secret) {
     const s = reply.secret;
+    fields.push({ name: 'Login', value: s.logins.map((l) => `\`${l}\``).join('\nor '), inline: false });
+    if (s.password) fields.push({ name: 'Password', value: `\`${s.password.reveal()}\``, inline: false });
     fields.push(
-      { name: 'Login', value: s.logins.map((l) => `\`${l}\``).join('\nor '), inline: false },
-      { name: 'Password', value: `\`${s.password.reveal()}\``, inline: false },
       {
         name: 'Incoming (POP3)',
         value: `\`${s.server.host}\` port ${s.server.port}, ${s.server.security}`,
@@ -77,10 +78,16 @@ export function renderMessage(reply: Reply) {
         inline: false,
       },
     );
+    if (s.link) {
+      const url = s.link.url.reveal();
+      const name = s.link.kind === 'reveal' ? 'One-time link for the owner' : 'Set-your-own-password link';
+      fields.push({ name, value: `${linkPurpose(s.link, 'You get a direct message when they have.')}\n\`${url}\``, inline: false });
+      links.push({ type: ComponentType.Button, style: ButtonStyle.Link, url, label: 'One-time link' });
+    }
   }
   if (fields.length) embed.fields = fields.slice(0, 25);
   if (reply.footer) embed.footer = { text: reply.footer.slice(0, 2048) };
-  const buttons = (reply.actions ?? []).map(buttonFor);
+  const buttons = [...(reply.actions ?? []).map(buttonFor), ...links];
   const components: APIActionRowComponent<APIButtonComponent>[] = buttons.length
     ? [{ type: ComponentType.ActionRow, components: buttons.slice(0, 5) }]
     : [];

@@ -1,9 +1,16 @@
-import type { Action, Reply } from '../../commands/reply.ts';
+import { linkPurpose, type Action, type OwnerLink, type Reply } from '../../commands/reply.ts';
 
 /** Slack's mrkdwn needs &, < and > escaped in anything that came from users or the database. */
 export const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export const ACTION_PREFIX = 'popbot:';
+/** A link button opens the page in the browser; Slack still tells the app, which only acknowledges. */
+export const LINK_BUTTON = 'popbot_link';
+
+const LINK_TITLES: Record<OwnerLink['kind'], string> = {
+  reveal: 'One-time link for the owner',
+  'set-own': 'Set-your-own-password link for the owner',
+};
 
 type Block = Record<string, unknown>;
 
@@ -61,11 +68,12 @@ export function renderBlocks(reply: Reply): { text: string; blocks: Block[] } {
   }
   if (reply.secret) {
     const s = reply.secret;
+    if (s.password)
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Password*\n\`${s.password.reveal()}\`` } });
     blocks.push({
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Login*\n${s.logins.map((l) => `\`${escapeMrkdwn(l)}\``).join('\nor ')}` },
-        { type: 'mrkdwn', text: `*Password*\n\`${s.password.reveal()}\`` },
         {
           type: 'mrkdwn',
           text: `*Incoming (POP3)*\n\`${escapeMrkdwn(s.server.host)}\` port ${s.server.port}, ${s.server.security}`,
@@ -78,6 +86,17 @@ export function renderBlocks(reply: Reply): { text: string; blocks: Block[] } {
         },
       ],
     });
+    if (s.link) {
+      const url = s.link.url.reveal();
+      blocks.push({
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `*${LINK_TITLES[s.link.kind]}*\n${escapeMrkdwn(linkPurpose(s.link, 'You get a direct message when they have.'))}\n\`${url}\``,
+        },
+        accessory: { type: 'button', action_id: LINK_BUTTON, text: { type: 'plain_text', text: 'One-time link' }, url },
+      });
+    }
   }
   if (reply.footer) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(reply.footer) }] });
   if (reply.actions?.length) blocks.push({ type: 'actions', elements: reply.actions.map(button) });

@@ -13,7 +13,7 @@ import type { ActionKind, Announcement, Delivery, Reply } from '../../commands/r
 import type { Actor } from '../../service/context.ts';
 import { Secret } from '../../service/secret.ts';
 import { compactAddress, MAX_PASSWORD_LENGTH } from '../../service/index.ts';
-import { ACTION_PREFIX, renderBlocks } from './render.ts';
+import { ACTION_PREFIX, LINK_BUTTON, renderBlocks } from './render.ts';
 
 export type SlackSettings = {
   botToken: string;
@@ -227,6 +227,9 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
     await dispatcher.handleAction(actor, pendingId, deliveryTo(target), { claim: body.trigger_id });
   });
 
+  // A link button opens its page in the browser; nothing to do here but acknowledge.
+  app.action(LINK_BUTTON, async ({ ack }) => ack());
+
   app.view(OWN_PASSWORD_VIEW, async ({ ack, body, view }) => {
     const meta = JSON.parse(view.private_metadata) as { pendingId: string } & ReplyTarget;
     if (!(await claimed((body as { trigger_id?: string }).trigger_id))) return ack();
@@ -290,6 +293,10 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
       }
       (receiver as HTTPReceiver).requestListener(req, res);
       return true;
+    },
+    /** Tells one person privately, later (a link's owner set a password): a direct message from the app. */
+    async notify(userId: string, reply: Reply) {
+      await tellPrivately({ responseUrl: '', userId }, reply);
     },
     /** Connects Socket Mode; HTTP mode needs nothing more. */
     async start() {
