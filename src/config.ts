@@ -41,7 +41,10 @@ const schema = z.object({
     (v) => v === undefined || /^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(v),
     'must be an http(s) URL without query, e.g. https://pop.example.com',
   ),
-  LINK_TTL: optionalText.refine((v) => v === undefined || durationSeconds(v) !== null, 'must be like 30m, 24h or 7d'),
+  LINK_TTL: optionalText.refine(
+    (v) => v === undefined || durationSeconds(v) !== null,
+    'must be like 30m, 24h or 7d, from 5 minutes to 30 days',
+  ),
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false', '']).optional(),
   DB_POOL_SIZE: int(1, 200).default(10),
   SLACK_BOT_TOKEN: optionalText,

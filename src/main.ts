@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfig, loadEnvFile, type Config } from './config.ts';
 import { PROVISIONING_USAGE, isProvisioningCommand } from './adapters/console/provisioning.cli.ts';
+import type { Reply } from './commands/reply.ts';
 
 const USAGE = [
   'popbot                 interactive console (opens no port unless PORT is set)',
@@ -114,9 +115,9 @@ async function main(argv: string[]): Promise<number | 'serving'> {
         settings: config.slack,
       })
     : undefined;
-  let discord:
-    | Awaited<ReturnType<typeof import('./adapters/discord/discord.adapter.ts').createDiscordAdapter>>
-    | undefined;
+  // How each platform tells a person privately, later (the owner used their link); filled as adapters start.
+  const notifiers = new Map<string, (userId: string, reply: Reply) => Promise<void>>();
+  if (slack) notifiers.set('slack', slack.notify);
   const http = await import('./adapters/http/http.server.ts');
   let server: Server | undefined;
   if (port !== undefined) {
@@ -131,8 +132,8 @@ async function main(argv: string[]): Promise<number | 'serving'> {
       assetsDir: fileURLToPath(new URL('./web/', import.meta.url)),
       // The person who asked for a link hears privately, on their platform, that the owner used it.
       notify: async (requester, reply) => {
-        if (requester.platform === 'slack' && slack) return slack.notify(requester.userId, reply);
-        if (requester.platform === 'discord' && discord) return discord.notify(requester.userId, reply);
+        const notify = notifiers.get(requester.platform);
+        if (notify) return notify(requester.userId, reply);
         logger.info({ platform: requester.platform, title: reply.title }, 'link used; the audit log records it');
       },
     });
@@ -172,7 +173,7 @@ async function main(argv: string[]): Promise<number | 'serving'> {
   }
   await slack?.start();
   if (slack) logger.info({ mode: config.slack?.appToken ? 'socket' : 'http' }, 'Slack connected');
-  discord = config.discord
+  const discord = config.discord
     ? (await import('./adapters/discord/discord.adapter.ts')).createDiscordAdapter({
         dispatcher: core.dispatcher,
         logger,
@@ -180,6 +181,7 @@ async function main(argv: string[]): Promise<number | 'serving'> {
       })
     : undefined;
   if (discord) {
+    notifiers.set('discord', discord.notify);
     await discord.start();
     logger.info('Discord connected');
   }

@@ -154,25 +154,20 @@ export async function insertMailbox(
 /** A mailbox row as a change sees it, locked until the change's transaction ends. */
 export type LockedMailbox = { id: number; passwordHash: string; passwordChangedAt: Date; quotaMb: number };
 
-/** Locks one mailbox by id (`FOR UPDATE`); undefined when it is gone. */
-export async function lockMailboxById(db: Kysely<DB>, id: number): Promise<LockedMailbox | undefined> {
-  return db
+const selectLocked = (db: Kysely<DB>) =>
+  db
     .selectFrom('mailboxes')
     .select(['id', 'password_hash as passwordHash', 'password_changed_at as passwordChangedAt', 'quota_mb as quotaMb'])
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
+    .forUpdate();
+
+/** Locks one mailbox by id (`FOR UPDATE`); undefined when it is gone. */
+export async function lockMailboxById(db: Kysely<DB>, id: number): Promise<LockedMailbox | undefined> {
+  return selectLocked(db).where('id', '=', id).executeTakeFirst();
 }
 
 /** Locks one mailbox by domain and name (`FOR UPDATE`): concurrent changes of it queue here. */
 export async function lockMailbox(db: Kysely<DB>, domainId: number, name: string): Promise<LockedMailbox | undefined> {
-  return db
-    .selectFrom('mailboxes')
-    .select(['id', 'password_hash as passwordHash', 'password_changed_at as passwordChangedAt', 'quota_mb as quotaMb'])
-    .where('domain_id', '=', domainId)
-    .where('name', '=', name)
-    .forUpdate()
-    .executeTakeFirst();
+  return selectLocked(db).where('domain_id', '=', domainId).where('name', '=', name).executeTakeFirst();
 }
 
 /** Sets a password hash; returns whether a row changed. */

@@ -27,7 +27,11 @@ export function renderReply(reply: Reply): string {
       `  POP3:      ${s.server.host}, port ${s.server.port} (${s.server.security})`,
       `  SMTP:      ${s.outgoing.host}, port ${s.outgoing.port} (${s.outgoing.security}, same login)`,
     );
-    if (s.link) out.push(`  Link:      ${s.link.url.reveal()}`, `             ${linkPurpose(s.link, '`audit` shows when they have.')}`);
+    if (s.link)
+      out.push(
+        `  Link:      ${s.link.url.reveal()}`,
+        `             ${linkPurpose(s.link, '`audit` shows when they have.')}`,
+      );
   }
   const followUps = (reply.actions ?? []).filter((a) => a.hint && a.kind !== 'confirm-delete');
   if (followUps.length) {

@@ -81,7 +81,11 @@ export function renderMessage(reply: Reply) {
     if (s.link) {
       const url = s.link.url.reveal();
       const name = s.link.kind === 'reveal' ? 'One-time link for the owner' : 'Set-your-own-password link';
-      fields.push({ name, value: `${linkPurpose(s.link, 'You get a direct message when they have.')}\n\`${url}\``, inline: false });
+      fields.push({
+        name,
+        value: `${linkPurpose(s.link, 'You get a direct message when they have.')}\n\`${url}\``,
+        inline: false,
+      });
       links.push({ type: ComponentType.Button, style: ButtonStyle.Link, url, label: 'One-time link' });
     }
   }
