@@ -163,7 +163,11 @@ describe.skipIf(!available)('one-time links in a real browser (SPEC §10)', () =
     await page.goto(url);
     await expect.poll(() => page.title()).toContain('Your mail password');
     await expectFitsPhone(page, 'reveal-1-before');
-    await page.getByRole('button', { name: 'Reveal password' }).click();
+    // By keyboard: the button is the first thing Tab reaches, and Enter presses it.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Reveal password');
+    await page.keyboard.press('Enter');
+    await page.locator('#secret').waitFor();
     const shown = (await page.locator('#secret').textContent()) ?? '';
     expect(shown).toBe(password);
     expect(await fastHasher.verify(await storedHash('scott'), new Secret(shown))).toBe(true);
