@@ -6,7 +6,7 @@ import { commandLine } from './tokens.ts';
 export type ActionPayload =
   | { kind: 'delete'; address: string; mailboxId: number }
   | { kind: 'own-password'; address: string }
-  | { kind: 'page'; command: 'list' | 'audit'; target?: string; page: number }
+  | { kind: 'page'; command: 'list' | 'audit'; target?: string; prefix?: string; page: number }
   | { kind: 'request-more'; domain?: string }
   /** A form that picks the account for a new generated password (Slack's picker). */
   | { kind: 'pick-passwd' };
@@ -55,11 +55,22 @@ export const offerRequestMore = (ctx: OfferContext, domain: string | undefined, 
     { kind: 'request-more', label: 'Request more POP accounts', style, hint: commandLine('plan', domain, '--request') },
   ]);
 
-/** "Next" on a page of `list` or `audit`. */
-export const offerNextPage = (ctx: OfferContext, command: 'list' | 'audit', target: string | undefined, page: number) =>
-  offer(ctx, { kind: 'page', command, target, page }, [
-    { kind: 'page', label: 'Next', hint: commandLine(command, target, '--page', String(page)) },
-  ]);
+/** "Previous" and "Next" on page `page` of `pages` of `list` or `audit`: each its own pending action. */
+export async function offerPages(
+  ctx: OfferContext,
+  view: { command: 'list' | 'audit'; target?: string; prefix?: string; page: number; pages: number },
+): Promise<Action[] | undefined> {
+  const { command, target, prefix, page, pages } = view;
+  const to = async (label: string, n: number) =>
+    offer(ctx, { kind: 'page', command, target, prefix, page: n }, [
+      { kind: 'page', label, hint: commandLine(command, target, prefix, '--page', String(n)) },
+    ]);
+  const actions = [
+    ...(page > 1 ? await to('Previous', page - 1) : []),
+    ...(page < pages ? await to('Next', page + 1) : []),
+  ];
+  return actions.length > 0 ? actions : undefined;
+}
 
 /**
  * The command a used button or form runs, as words and flags (never a string split apart again), and
@@ -87,7 +98,11 @@ export function commandOf(
       };
     case 'page':
       return {
-        words: [payload.command, ...(payload.target ? [payload.target] : [])],
+        words: [
+          payload.command,
+          ...(payload.target ? [payload.target] : []),
+          ...(payload.prefix ? [payload.prefix] : []),
+        ],
         flags: { page: String(payload.page) },
         what: `see page ${payload.page}`,
       };

@@ -4,16 +4,18 @@ import { errorReply } from './replies.ts';
 import { loginOf } from './reply.ts';
 import { defineCommand } from './command.ts';
 import { offerOwnPassword, offerRequestMore } from './actions.ts';
-import { accountArg, booleanFlag, quotaArg } from './args.ts';
+import { accountArg, accountParam, booleanFlag, flagParam, quotaArg, quotaParam } from './args.ts';
 
 export const addCommand = defineCommand({
   name: 'add',
   summary: 'create a POP account; its password comes to you privately (--link: its owner chooses it)',
-  usage: 'add <name>[@domain] [quota] [--link]',
   example: 'add scott 10MB',
   minRole: 'operator',
-  positional: ['account', 'quota'],
-  booleanFlags: ['link'],
+  params: [
+    accountParam(true, 'name of the new account (a–z, 0–9), or name@domain'),
+    quotaParam(false),
+    flagParam('link', 'no password for you: the owner chooses one through a one-time link'),
+  ],
   joinTail: true,
   args: z.object({ account: accountArg, quota: quotaArg.optional(), link: booleanFlag }),
   async run(ctx, args) {

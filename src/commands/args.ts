@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Param } from './command.ts';
 import type { DomainError } from '../service/errors.ts';
 import { normalizeAccountName } from '../service/names.ts';
 import { parseQuota } from '../service/units.ts';
@@ -15,9 +16,14 @@ export const accountArg = z.string().transform((value, ctx) => {
   const rawName = at >= 0 ? value.slice(0, at) : value;
   const domain = at >= 0 ? value.slice(at + 1) : undefined;
   const name = normalizeAccountName(rawName);
-  if (name === null) return addDomainIssue(ctx, { code: 'INVALID_NAME', value: rawName });
+  if (name === null) return addDomainIssue(ctx, { code: 'INVALID_NAME', value: rawName, before: domain });
   if (domain !== undefined && domain.length === 0)
-    return addDomainIssue(ctx, { code: 'UNKNOWN_DOMAIN', value: value, domains: [] });
+    return addDomainIssue(ctx, {
+      code: 'INVALID_VALUE',
+      what: 'address',
+      value,
+      rule: 'give a domain after the @ (scott@example.com), or leave the @ out',
+    });
   return { name, domain };
 });
 
@@ -26,6 +32,18 @@ export const quotaArg = z.string().transform((value, ctx) => {
   const parsed = parseQuota(value);
   if (!parsed.ok) return addDomainIssue(ctx, parsed.error);
   return { mb: parsed.mb, input: value };
+});
+
+/** The start of account names (`list sc`): the same letters and digits as names, lower-cased. */
+export const prefixArg = z.string().transform((value, ctx) => {
+  const lower = value.toLowerCase();
+  if (/^[a-z0-9]{1,64}$/.test(lower)) return lower;
+  return addDomainIssue(ctx, {
+    code: 'INVALID_VALUE',
+    what: 'name start',
+    value,
+    rule: 'letters a–z and digits 0–9, the start of account names',
+  });
 });
 
 /** A domain name as typed (checked against the actor's domains by the service). */
@@ -56,3 +74,51 @@ export const booleanFlag = z
 export function domainErrorOf(issue: z.ZodIssue): DomainError | undefined {
   return issue.code === z.ZodIssueCode.custom ? (issue.params?.domainError as DomainError | undefined) : undefined;
 }
+
+/** The parameters commands share, declared once. */
+export const accountParam = (required = true, description = 'account name, or name@domain'): Param => ({
+  key: 'account',
+  option: 'name',
+  form: 'word',
+  required,
+  description,
+  placeholder: required ? '<name>[@domain]' : '[name[@domain]]',
+  autocomplete: true,
+  maxLength: 320,
+});
+
+export const quotaParam = (required: boolean): Param => ({
+  key: 'quota',
+  form: 'word',
+  required,
+  description: '10MB, 1.5GB, or 0 / unlimited',
+  placeholder: required ? '<quota>' : '[quota]',
+  maxLength: 20,
+  accepts: (word) => /^\d/.test(word) || word.toLowerCase() === 'unlimited',
+});
+
+export const domainParam: Param = {
+  key: 'domain',
+  form: 'word',
+  description: 'one of your domains (needed when you have several)',
+  placeholder: '[domain]',
+  maxLength: 253,
+  accepts: (word) => word.includes('.'),
+};
+
+export const pageParam: Param = {
+  key: 'page',
+  form: 'value',
+  type: 'integer',
+  description: 'page number',
+  placeholder: 'N',
+  min: 1,
+  max: 10_000,
+};
+
+export const flagParam = (key: string, description: string, where: Partial<Param> = {}): Param => ({
+  key,
+  form: 'flag',
+  description,
+  ...where,
+});

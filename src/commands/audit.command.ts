@@ -1,40 +1,34 @@
 import { z } from 'zod';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
-import { accountArg, pageFlag } from './args.ts';
-import { offerNextPage } from './actions.ts';
-import { formatDate } from './format.ts';
-import { AUDIT_PAGE_SIZE } from '../service/admin.service.ts';
+import { accountArg, accountParam, pageFlag, pageParam } from './args.ts';
+import { offerPages } from './actions.ts';
+import { codeAsWords, formatAgo } from './format.ts';
 
 export const auditCommand = defineCommand({
   name: 'audit',
   summary: 'the latest changes and refusals, newest first',
-  usage: 'audit [name[@domain]] [--page N]',
   example: 'audit scott',
   minRole: 'admin',
-  positional: ['account'],
-  valueFlags: ['page'],
+  params: [accountParam(false, 'only changes of this account'), pageParam],
   args: z.object({ account: accountArg.optional(), page: pageFlag }),
   async run(ctx, args) {
     const result = await ctx.service.admin.audit(ctx.access, { account: args.account, page: args.page });
     if (!result.ok) return errorReply(result.error);
     const view = result.value;
+    const now = new Date();
     const rows = view.entries.map((e) => ({
-      title: [
-        formatDate(e.at),
-        `${e.command}${e.target ? ` ${e.target}` : ''}`,
-        e.outcome + (e.count > 1 ? ` ×${e.count}` : ''),
-      ].join(' · '),
-      detail: `by ${e.actor} (${e.platform})${e.detail ? ` · ${e.detail}` : ''} · ref ${e.requestId}`,
+      title: `${e.command}${e.target ? ` ${e.target}` : ''} · ${e.outcome}${e.count > 1 ? ` ×${e.count}` : ''}`,
+      detail:
+        `${formatAgo(e.at, now)} by ${e.actor} (${e.platform})` +
+        `${e.detail ? ` · ${codeAsWords(e.detail)}` : ''} · ref ${e.requestId}`,
     }));
     return {
       tone: 'info',
-      title: `Audit${view.target ? ` of ${view.target}` : ''}${view.page > 1 ? ` · page ${view.page}` : ''}`,
+      title: `Audit${view.target ? ` of ${view.target}` : ''}`,
       rows: rows.length > 0 ? rows : [{ title: 'Nothing recorded yet', detail: '' }],
-      actions:
-        view.entries.length === AUDIT_PAGE_SIZE
-          ? await offerNextPage(ctx, 'audit', view.target, view.page + 1)
-          : undefined,
+      footer: `Newest first · page ${view.page} of ${view.pages}`,
+      actions: await offerPages(ctx, { command: 'audit', target: view.target, page: view.page, pages: view.pages }),
     };
   },
 });

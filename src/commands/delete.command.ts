@@ -3,16 +3,14 @@ import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
 import { ACTION_TTL_SECONDS, offer } from './actions.ts';
 import { commandLine } from './tokens.ts';
-import { accountArg, booleanFlag } from './args.ts';
+import { accountArg, accountParam, booleanFlag, flagParam } from './args.ts';
 
 export const deleteCommand = defineCommand({
   name: 'delete',
   summary: 'delete a POP account and its mail (asks first)',
-  usage: 'delete <name>[@domain] [--yes]',
   example: 'delete scott',
   minRole: 'admin',
-  positional: ['account'],
-  booleanFlags: ['yes'],
+  params: [accountParam(), flagParam('yes', 'delete without asking', { textOnly: true })],
   args: z.object({ account: accountArg, yes: booleanFlag }),
   async run(ctx, args) {
     if (!args.yes) {

@@ -7,7 +7,8 @@ import type { DomainError } from '../service/errors.ts';
 import type { Secret } from '../service/secret.ts';
 import type { AnyCommand } from './command.ts';
 import { domainErrorOf } from './args.ts';
-import { COMMANDS, findCommand } from './registry.ts';
+import { COMMANDS, findCommand, suggestCommand } from './registry.ts';
+import { grammarOf, parseArgs, valueFlagsOf } from './grammar.ts';
 import {
   busyReply,
   errorReply,
@@ -39,8 +40,6 @@ export type HandleOptions = DispatchOptions & { claim?: string };
  */
 export type CommandInput = string | { words: string[]; flags?: Record<string, string | true> };
 
-const ALL_VALUE_FLAGS = new Set(COMMANDS.flatMap((c) => c.valueFlags ?? []));
-
 /** What a run knows beyond the words: the pending action it uses, if any. */
 type RunContext = DispatchOptions & { pending?: { id: string; outcome: string }; action?: ActionPayload };
 
@@ -55,8 +54,12 @@ export function createDispatcher(deps: {
   logger: Logger;
   metrics?: CommandMetrics;
   workQueue?: Partial<WorkQueueOptions>;
+  /** The commands it knows (the registry's; a test adds its own). */
+  commands?: readonly AnyCommand[];
 }) {
   const { service, logger, metrics } = deps;
+  const commands = deps.commands ?? COMMANDS;
+  const valueFlags = valueFlagsOf(commands);
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
   const queue = createWorkQueue({ ...WORK_QUEUE, ...deps.workQueue });
@@ -67,32 +70,34 @@ export function createDispatcher(deps: {
     options: RunContext,
   ): Promise<{ command: string; reply: Reply }> {
     const requestId = options.requestId ?? newRef();
-    const tokenized = typeof input === 'string' ? tokenize(input, ALL_VALUE_FLAGS) : checkParts(input);
+    const tokenized = typeof input === 'string' ? tokenize(input, valueFlags) : checkParts(input, valueFlags);
     if (!tokenized.ok) return { command: 'invalid', reply: errorReply(tokenized.error) };
     const [name, ...words] = tokenized.tokens.words;
     if (name === undefined) return dispatch(actor, 'help', options);
-    const command = findCommand(name);
+    const command = findCommand(name, commands);
     if (!command) {
+      const listed = commands.filter((c) => !c.hidden).map((c) => c.name);
       return {
         command: 'unknown',
         reply: errorReply({
           code: 'UNKNOWN_COMMAND',
           value: name,
-          commands: COMMANDS.filter((c) => !c.hidden).map((c) => c.name),
+          commands: listed,
+          suggestion: suggestCommand(name, listed),
         }),
       };
     }
     const access = await service.access.resolveAccess(actor, command.name, requestId);
     if (!access.ok) return { command: command.name, reply: errorReply(access.error) };
-    const args = parseArgs(command, { words, flags: tokenized.tokens.flags });
-    if (!args.ok) return { command: command.name, reply: errorReply(args.error, command) };
+    const args = parseArgs(command, { words, flags: tokenized.tokens.flags }, actor.platform);
+    if (!args.ok) return { command: command.name, reply: errorReply(args.error, grammarOf(command, actor.platform)) };
     const needed = command.roleFor ? command.roleFor(args.value) : command.minRole;
     const allowed = await service.access.authorize(access.value, command.name, needed);
     if (!allowed.ok) return { command: command.name, reply: errorReply(allowed.error) };
     const ctx = {
       service,
       access: { ...access.value, pending: options.pending },
-      commands: COMMANDS,
+      commands,
       chosenPassword: options.chosenPassword,
       action: options.action,
     };
@@ -462,63 +467,15 @@ function createWorkQueue({ concurrency, maxWaiting, quietMs, ackPriorityMs }: Wo
 }
 
 /** Typed options get the same length and control-character rules as a typed line. */
-function checkParts(input: { words: string[]; flags?: Record<string, string | true> }): ReturnType<typeof tokenize> {
+function checkParts(
+  input: { words: string[]; flags?: Record<string, string | true> },
+  valueFlags: ReadonlySet<string>,
+): ReturnType<typeof tokenize> {
   const values = [
     ...input.words,
     ...Object.values(input.flags ?? {}).filter((v): v is string => typeof v === 'string'),
   ];
-  const checked = tokenize(values.join(' '), ALL_VALUE_FLAGS);
+  const checked = tokenize(values.join(' '), valueFlags);
   if (!checked.ok) return checked;
   return { ok: true, tokens: { words: input.words, flags: new Map(Object.entries(input.flags ?? {})) } };
-}
-
-function usageError(command: AnyCommand, problem: string): DomainError {
-  return { code: 'USAGE', command: command.name, problem, usage: command.usage, example: command.example };
-}
-
-/** Maps words and flags onto the command's argument schema. Pure. */
-export function parseArgs(
-  command: AnyCommand,
-  tokens: Tokens,
-): { ok: true; value: unknown } | { ok: false; error: DomainError } {
-  const known = new Set([...(command.valueFlags ?? []), ...(command.booleanFlags ?? [])]);
-  const raw: Record<string, unknown> = {};
-  for (const [flag, value] of tokens.flags) {
-    if (!known.has(flag)) return { ok: false, error: usageError(command, `Unknown option --${flag}.`) };
-    if ((command.booleanFlags ?? []).includes(flag) && value !== true)
-      return { ok: false, error: usageError(command, `--${flag} takes no value.`) };
-    raw[flag] = value;
-  }
-  const words = [...tokens.words];
-  const slots = command.positional;
-  if (words.length > slots.length) {
-    if (command.joinTail && slots.length > 0)
-      words.splice(slots.length - 1, words.length, words.slice(slots.length - 1).join(' '));
-    else
-      return {
-        ok: false,
-        error: usageError(
-          command,
-          `Unexpected ${words.length - slots.length === 1 ? 'word' : 'words'}: ${words.slice(slots.length).join(' ')}`,
-        ),
-      };
-  }
-  slots.forEach((slot, i) => {
-    if (words[i] !== undefined) raw[slot] = words[i];
-  });
-  const parsed = (command.args as z.ZodTypeAny).safeParse(raw);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const issue = parsed.error.issues[0]!;
-  const attached = domainErrorOf(issue);
-  if (attached) return { ok: false, error: attached };
-  const slot = String(issue.path[0] ?? '');
-  if (issue.code === 'invalid_type' && issue.received === 'undefined')
-    return { ok: false, error: usageError(command, `Missing ${slot}.`) };
-  return {
-    ok: false,
-    error: usageError(
-      command,
-      slot ? `Invalid ${slot} \`${String(raw[slot])}\`: ${issue.message}.` : `${issue.message}.`,
-    ),
-  };
 }

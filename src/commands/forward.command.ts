@@ -1,46 +1,47 @@
 import { z } from 'zod';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
-import { accountArg } from './args.ts';
+import { accountArg, accountParam, domainArg, domainParam } from './args.ts';
+import type { Param } from './command.ts';
 
-const VERBS = ['list', 'add', 'delete'] as const;
-
-/** `[list] [domain]`, `add <source> <destination>`, `delete <source> <destination>`. */
-const forwardArgs = z
-  .object({ first: z.string().optional(), second: z.string().optional(), third: z.string().optional() })
-  .transform((value, ctx) => {
-    const words = [value.first, value.second, value.third].filter((w): w is string => w !== undefined);
-    const verb = VERBS.find((v) => v === words[0]?.toLowerCase());
-    if (verb) words.shift();
-    const problem = (message: string) => {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-      return z.NEVER;
-    };
-    if (verb === undefined || verb === 'list') {
-      if (words.length > 1 || (words[0] !== undefined && !words[0].includes('.')))
-        return problem(verb ? 'give a domain, or nothing' : `Unknown action \`${words[0]}\`: use list, add or delete`);
-      return { verb: 'list' as const, domain: words[0] };
-    }
-    if (words[0] === undefined) return problem('Missing source (name or name@domain)');
-    if (words[1] === undefined) return problem('Missing destination (an address such as name@example.com)');
-    const source = accountArg.safeParse(words[0]);
-    if (!source.success) {
-      for (const issue of source.error.issues) ctx.addIssue(issue);
-      return z.NEVER;
-    }
-    return { verb, source: source.data, destination: words[1] };
-  });
+const source = (description: string): Param => ({
+  ...accountParam(true, description),
+  placeholder: '<source>[@domain]',
+});
+const destination: Param = {
+  key: 'destination',
+  form: 'word',
+  required: true,
+  description: 'an address such as name@example.com',
+  placeholder: '<destination>',
+  maxLength: 254,
+};
+const change = (verb: 'add' | 'delete') =>
+  z.object({ verb: z.literal(verb), account: accountArg, destination: z.string() });
 
 export const forwardCommand = defineCommand({
   name: 'forward',
   summary: 'forwarders: mail to an address also (or only) goes to others',
-  usage:
-    'forward [list] [domain] · forward add <source>[@domain] <destination> · forward delete <source> <destination>',
   example: 'forward add scott scott@gmail.example',
   minRole: 'viewer',
   roleFor: (args) => (args.verb === 'list' ? 'viewer' : 'operator'),
-  positional: ['first', 'second', 'third'],
-  args: forwardArgs,
+  verbs: {
+    list: { description: 'the forwarders: each address and where its mail goes', params: [domainParam] },
+    add: {
+      description: 'mail to an address also (or, without an account, only) goes to another',
+      params: [source('address to forward: name or name@domain'), destination],
+    },
+    delete: {
+      description: 'stop forwarding an address to another',
+      params: [source('address that forwards: name or name@domain'), destination],
+    },
+  },
+  defaultVerb: 'list',
+  args: z.discriminatedUnion('verb', [
+    z.object({ verb: z.literal('list'), domain: domainArg.optional() }),
+    change('add'),
+    change('delete'),
+  ]),
   async run(ctx, args) {
     const { forwarders } = ctx.service;
     if (args.verb === 'list') {
@@ -56,7 +57,7 @@ export const forwardCommand = defineCommand({
       };
     }
     if (args.verb === 'add') {
-      const result = await forwarders.add(ctx.access, { ...args.source, destination: args.destination });
+      const result = await forwarders.add(ctx.access, { ...args.account, destination: args.destination });
       if (!result.ok) return errorReply(result.error);
       const { source, destination, keepsCopy, count } = result.value;
       return {
@@ -74,7 +75,7 @@ export const forwardCommand = defineCommand({
         },
       };
     }
-    const result = await forwarders.remove(ctx.access, { ...args.source, destination: args.destination });
+    const result = await forwarders.remove(ctx.access, { ...args.account, destination: args.destination });
     if (!result.ok) return errorReply(result.error);
     const { source, destination, remaining } = result.value;
     return {

@@ -2,15 +2,28 @@ import { z } from 'zod';
 import { isGrantableRole } from '../service/roles.ts';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
-import { subjectArg } from './subject-arg.ts';
+import { subjectArg, whoParam } from './subject-arg.ts';
 
 export const grantCommand = defineCommand({
   name: 'grant',
   summary: 'give a person or role viewer, operator or admin here',
-  usage: 'grant <who> <viewer|operator|admin>',
   example: 'grant @alice operator',
   minRole: 'admin',
-  positional: ['who', 'role'],
+  params: [
+    whoParam,
+    {
+      key: 'role',
+      form: 'word',
+      required: true,
+      description: 'what they may do',
+      placeholder: '<viewer|operator|admin>',
+      choices: [
+        { name: 'viewer: list, info, plan', value: 'viewer' },
+        { name: 'operator: also add, passwd, quota, suspend, forward', value: 'operator' },
+        { name: 'admin: also delete, catchall, audit, grant', value: 'admin' },
+      ],
+    },
+  ],
   args: z.object({
     who: subjectArg,
     role: z.string().transform((value, ctx) => {

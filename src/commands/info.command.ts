@@ -2,16 +2,15 @@ import { z } from 'zod';
 import { formatBytes, formatQuota } from '../service/units.ts';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
-import { accountArg } from './args.ts';
+import { accountArg, accountParam } from './args.ts';
 import { formatDate, formatLastLogin } from './format.ts';
 
 export const infoCommand = defineCommand({
   name: 'info',
   summary: 'logins, quota, usage and dates of one account',
-  usage: 'info <name>[@domain]',
   example: 'info scott',
   minRole: 'viewer',
-  positional: ['account'],
+  params: [accountParam()],
   args: z.object({ account: accountArg }),
   async run(ctx, args) {
     const result = await ctx.service.mailboxes.info(ctx.access, args.account);

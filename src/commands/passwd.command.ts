@@ -1,34 +1,33 @@
 import { z } from 'zod';
-import { errorReply } from './replies.ts';
+import { errorReply, usageReply } from './replies.ts';
 import { loginOf, type Reply } from './reply.ts';
 import type { CommandContext } from './command.ts';
 import type { AccountSpec } from '../service/targets.ts';
 import { defineCommand } from './command.ts';
-import { accountArg, booleanFlag } from './args.ts';
+import { accountArg, accountParam, booleanFlag, flagParam } from './args.ts';
 import { offerOwnPassword } from './actions.ts';
-
-const USAGE = 'passwd <name>[@domain] [--own | --link]';
 
 export const passwdCommand = defineCommand({
   name: 'passwd',
   summary: 'set a new password (generated; your own with --own; the owner chooses it with --link)',
-  usage: USAGE,
   example: 'passwd scott',
   minRole: 'operator',
-  positional: ['account'],
-  // --password-stdin: the console reads the chosen password from a pipe (console only).
-  booleanFlags: ['own', 'password-stdin', 'link'],
+  params: [
+    accountParam(),
+    flagParam('own', 'choose the password yourself instead of a generated one'),
+    flagParam('link', 'the owner chooses it through a one-time link; nothing changes until then'),
+    // The console reads the chosen password from a pipe.
+    flagParam('password-stdin', 'read the chosen password from standard input', { consoleOnly: true }),
+  ],
   args: z.object({ account: accountArg, own: booleanFlag, 'password-stdin': booleanFlag, link: booleanFlag }),
-  async run(ctx, args) {
+  async run(ctx, args): Promise<Reply> {
     const own = args.own || args['password-stdin'];
     if (own && args.link) {
-      return errorReply({
-        code: 'USAGE',
-        command: 'passwd',
-        problem: '--own (you choose it) and --link (the owner chooses it) do not go together.',
-        usage: USAGE,
-        example: 'passwd scott --link',
-      });
+      return usageReply(
+        ctx,
+        passwdCommand,
+        '--own (you choose it) and --link (the owner chooses it) do not go together.',
+      );
     }
     if (args.link) return linkReply(ctx, args.account);
     if (own && !ctx.chosenPassword) {
@@ -44,13 +43,7 @@ export const passwdCommand = defineCommand({
       };
     }
     if (own && ctx.action?.kind !== 'own-password') {
-      return errorReply({
-        code: 'USAGE',
-        command: 'passwd',
-        problem: 'A chosen password comes through the "Set my own password" form.',
-        usage: USAGE,
-        example: 'passwd scott --own',
-      });
+      return usageReply(ctx, passwdCommand, 'A chosen password comes through the "Set my own password" form.');
     }
     const result = await ctx.service.mailboxes.setPassword(ctx.access, {
       ...args.account,

@@ -2,17 +2,15 @@ import { z } from 'zod';
 import { formatBytes, formatMb } from '../service/units.ts';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
-import { booleanFlag, domainArg } from './args.ts';
+import { booleanFlag, domainArg, domainParam, flagParam } from './args.ts';
 import { offerRequestMore } from './actions.ts';
 
 export const planCommand = defineCommand({
   name: 'plan',
   summary: 'the hosting plan: POP accounts and disk used and allowed; --request asks sales for more',
-  usage: 'plan [domain] [--request]',
   example: 'plan',
   minRole: 'viewer',
-  positional: ['domain'],
-  booleanFlags: ['request'],
+  params: [domainParam, flagParam('request', 'ask sales for more POP accounts')],
   args: z.object({ domain: domainArg.optional(), request: booleanFlag }),
   async run(ctx, args) {
     if (args.request) {

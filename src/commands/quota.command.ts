@@ -2,15 +2,14 @@ import { z } from 'zod';
 import { formatQuota } from '../service/units.ts';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
-import { accountArg, quotaArg } from './args.ts';
+import { accountArg, accountParam, quotaArg, quotaParam } from './args.ts';
 
 export const quotaCommand = defineCommand({
   name: 'quota',
   summary: 'change the quota of a POP account (0 or unlimited: up to the disk quota)',
-  usage: 'quota <name>[@domain] <quota>',
   example: 'quota scott 25MB',
   minRole: 'operator',
-  positional: ['account', 'quota'],
+  params: [accountParam(), quotaParam(true)],
   joinTail: true,
   args: z.object({ account: accountArg, quota: quotaArg }),
   async run(ctx, args) {

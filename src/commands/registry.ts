@@ -36,7 +36,43 @@ export const COMMANDS: readonly AnyCommand[] = [
   showCommand,
 ];
 
-export function findCommand(name: string): AnyCommand | undefined {
+export function findCommand(name: string, commands: readonly AnyCommand[] = COMMANDS): AnyCommand | undefined {
   const lower = name.toLowerCase();
-  return COMMANDS.find((c) => c.name === lower || c.aliases?.includes(lower));
+  return commands.find((c) => c.name === lower || c.aliases?.includes(lower));
+}
+
+/** Words people type for a command under another name. */
+const SYNONYMS: Record<string, string> = {
+  remove: 'delete',
+  rm: 'delete',
+  del: 'delete',
+  reset: 'passwd',
+  pw: 'passwd',
+  ls: 'list',
+  new: 'add',
+  create: 'add',
+  unsuspend: 'resume',
+};
+
+/** The command meant by an unknown word: a synonym, or a name within two typos. */
+export function suggestCommand(word: string, names: readonly string[]): string | undefined {
+  const lower = word.toLowerCase();
+  const synonym = SYNONYMS[lower];
+  if (synonym && names.includes(synonym)) return synonym;
+  if (lower.length < 3) return undefined;
+  const scored = names.map((name) => ({ name, distance: editDistance(lower, name) }));
+  const best = scored.sort((a, b) => a.distance - b.distance)[0];
+  return best && best.distance <= (lower.length <= 4 ? 1 : 2) ? best.name : undefined;
+}
+
+/** Levenshtein distance; words here are short. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }

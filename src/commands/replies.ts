@@ -1,5 +1,8 @@
 import { describeError, type DomainError } from '../service/errors.ts';
 import type { Reply } from './reply.ts';
+import type { Actor } from '../service/context.ts';
+import type { AnyCommand } from './command.ts';
+import { grammarOf } from './grammar.ts';
 
 const TITLES: Partial<Record<DomainError['code'], string>> = {
   NOT_BOUND: 'Not allowed',
@@ -46,6 +49,13 @@ export function errorReply(error: DomainError, command?: { usage: string; exampl
   if (command && error.code !== 'USAGE') lines.push(`Usage: ${command.usage}\nExample: ${command.example}`);
   return { tone: 'error', title: TITLES[error.code] ?? 'Invalid input', lines, errorCode: error.code };
 }
+
+/** A command used the wrong way: the problem, then its usage and example in the requester's grammar. */
+export const usageReply = (
+  ctx: { access: { actor: { platform: Actor['platform'] } } },
+  command: AnyCommand,
+  problem: string,
+) => errorReply({ code: 'USAGE', command: command.name, problem, ...grammarOf(command, ctx.access.actor.platform) });
 
 /** An unexpected failure: the user gets a reference, the log gets the details. */
 export const internalErrorReply = (ref: string): Reply => ({

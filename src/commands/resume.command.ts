@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
-import { accountArg } from './args.ts';
+import { accountArg, accountParam } from './args.ts';
 
 export const resumeCommand = defineCommand({
   name: 'resume',
   summary: 'let a suspended POP account log in and receive mail again',
-  usage: 'resume <name>[@domain]',
   example: 'resume scott',
   minRole: 'operator',
-  positional: ['account'],
+  params: [accountParam()],
   args: z.object({ account: accountArg }),
   async run(ctx, args) {
     const result = await ctx.service.mailboxes.resume(ctx.access, args.account);

@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
-import { subjectArg } from './subject-arg.ts';
+import { subjectArg, whoParam } from './subject-arg.ts';
 
 export const revokeCommand = defineCommand({
   name: 'revoke',
   summary: 'take away the role of a person or role here',
-  usage: 'revoke <who>',
   example: 'revoke @alice',
   minRole: 'admin',
-  positional: ['who'],
+  params: [whoParam],
   args: z.object({ who: subjectArg }),
   async run(ctx, args) {
     const result = await ctx.service.admin.revoke(ctx.access, args.who);

@@ -1,16 +1,14 @@
 import { z } from 'zod';
 import { errorReply } from './replies.ts';
 import { defineCommand } from './command.ts';
-import { accountArg } from './args.ts';
+import { accountArg, accountParam, flagParam } from './args.ts';
 
 export const suspendCommand = defineCommand({
   name: 'suspend',
   summary: 'refuse the logins of a POP account at once (--incoming: its new mail too)',
-  usage: 'suspend <name>[@domain] [--incoming]',
   example: 'suspend scott',
   minRole: 'operator',
-  positional: ['account'],
-  booleanFlags: ['incoming'],
+  params: [accountParam(), flagParam('incoming', 'refuse its new mail too (550)')],
   args: z.object({ account: accountArg, incoming: z.literal(true).optional() }),
   async run(ctx, args) {
     const incoming = args.incoming === true;

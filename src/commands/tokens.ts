@@ -13,8 +13,11 @@ export function tokenize(
     return { ok: false, error: { code: 'INPUT_TOO_LONG', length: text.length, max: MAX_COMMAND_LENGTH } };
   // Tabs and newlines included: a command is one line of plain text.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  if (/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/.test(text))
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(text))
     return { ok: false, error: { code: 'CONTROL_CHARACTERS' } };
+  // Zero-width and direction marks: invisible, usually pasted along with text.
+  const invisible = /[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/.exec(text)?.[0];
+  if (invisible) return { ok: false, error: { code: 'INVISIBLE_CHARACTERS', codePoint: describeCodePoint(invisible) } };
   const raw = text
     .trim()
     .split(/ +/)
@@ -34,6 +37,21 @@ export function tokenize(
     else flags.set(name, true);
   }
   return { ok: true, tokens: { words, flags } };
+}
+
+/** `U+200B zero-width space`: which invisible character it was. */
+function describeCodePoint(char: string): string {
+  const code = char.codePointAt(0) ?? 0;
+  const names: Record<number, string> = {
+    8203: 'zero-width space',
+    8204: 'zero-width non-joiner',
+    8205: 'zero-width joiner',
+    8206: 'left-to-right mark',
+    8207: 'right-to-left mark',
+    65279: 'byte order mark',
+  };
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return names[code] ? `${hex} ${names[code]}` : `${hex}, a text-direction control`;
 }
 
 /** Joins the parts of a command line popbot shows (the console's follow-up hints), skipping absent ones. */

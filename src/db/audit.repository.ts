@@ -40,16 +40,15 @@ export async function markUndelivered(
  * Newest first: entries about the hosting accounts given, plus the workspace's own entries
  * (denied attempts name no hosting account); optionally only those about one target.
  */
-export async function listAuditEntries(
-  db: Kysely<DB>,
-  filter: {
-    hostingAccountIds: number[] | 'all';
-    workspace: { platform: AuditInsert['platform']; workspaceId: string };
-    target?: string;
-  },
-  page: { limit: number; offset: number },
-) {
-  let query = db.selectFrom('audit_entries').selectAll();
+type AuditFilter = {
+  hostingAccountIds: number[] | 'all';
+  workspace: { platform: AuditInsert['platform']; workspaceId: string };
+  target?: string;
+};
+
+/** Entries about the hosting accounts given, plus the workspace's own (denied attempts name no hosting account). */
+function selectAudit(db: Kysely<DB>, filter: AuditFilter) {
+  let query = db.selectFrom('audit_entries');
   const ids = filter.hostingAccountIds;
   if (ids !== 'all') {
     query = query.where((eb) =>
@@ -59,8 +58,25 @@ export async function listAuditEntries(
       ]),
     );
   }
-  if (filter.target !== undefined) query = query.where('target', '=', filter.target);
-  return query.orderBy('at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
+  return filter.target === undefined ? query : query.where('target', '=', filter.target);
+}
+
+/** Newest first; optionally only those about one target. */
+export async function listAuditEntries(db: Kysely<DB>, filter: AuditFilter, page: { limit: number; offset: number }) {
+  return selectAudit(db, filter)
+    .selectAll()
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
+
+export async function countAuditEntries(db: Kysely<DB>, filter: AuditFilter): Promise<number> {
+  const row = await selectAudit(db, filter)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export async function insertSalesRequest(

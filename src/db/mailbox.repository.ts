@@ -70,14 +70,21 @@ export async function getMailbox(db: Kysely<DB>, id: number): Promise<MailboxRow
   return row && withLastLogin(row);
 }
 
+/** A hosting account's POP accounts, optionally of one domain and whose names start with a prefix. */
+type MailboxFilter = { hostingAccountId: number; domainId?: number; prefix?: string };
+
+/** A LIKE pattern for names starting with `prefix`, its own % and _ taken literally. */
+const likePrefix = (prefix: string) => `${prefix.replace(/[%_\\]/g, '\\$&')}%`;
+
 /** One page of a hosting account's POP accounts (optionally one domain's), by address. */
 export async function listMailboxes(
   db: Kysely<DB>,
-  filter: { hostingAccountId: number; domainId?: number },
+  filter: MailboxFilter,
   page: { limit: number; offset: number },
 ): Promise<MailboxRow[]> {
   let query = selectMailboxes(db).where('mailboxes.hosting_account_id', '=', filter.hostingAccountId);
   if (filter.domainId !== undefined) query = query.where('mailboxes.domain_id', '=', filter.domainId);
+  if (filter.prefix) query = query.where('mailboxes.name', 'like', likePrefix(filter.prefix));
   const rows = await query
     .orderBy('domains.name')
     .orderBy('mailboxes.name')
@@ -87,15 +94,13 @@ export async function listMailboxes(
   return rows.map(withLastLogin);
 }
 
-export async function countMailboxes(
-  db: Kysely<DB>,
-  filter: { hostingAccountId: number; domainId?: number },
-): Promise<number> {
+export async function countMailboxes(db: Kysely<DB>, filter: MailboxFilter): Promise<number> {
   let query = db
     .selectFrom('mailboxes')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('hosting_account_id', '=', filter.hostingAccountId);
   if (filter.domainId !== undefined) query = query.where('domain_id', '=', filter.domainId);
+  if (filter.prefix) query = query.where('name', 'like', likePrefix(filter.prefix));
   const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -113,7 +118,7 @@ export async function findMailboxAddresses(
     .innerJoin('domains', 'domains.id', 'mailboxes.domain_id')
     .select(sql<string>`mailboxes.name || '@' || domains.name`.as('address'))
     .where('mailboxes.domain_id', 'in', domainIds)
-    .where('mailboxes.name', 'like', `${prefix.replace(/[%_\\]/g, '\\$&')}%`)
+    .where('mailboxes.name', 'like', likePrefix(prefix))
     .orderBy('mailboxes.name')
     .orderBy('domains.name')
     .limit(limit)

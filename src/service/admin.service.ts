@@ -1,6 +1,6 @@
 import { deleteGrant, upsertGrant, type GrantSubject } from '../db/access.repository.ts';
-import { listAuditEntries } from '../db/audit.repository.ts';
-import { fail, guard, type Result } from './errors.ts';
+import { countAuditEntries, listAuditEntries } from '../db/audit.repository.ts';
+import { fail, failPastEnd, guard, type Result } from './errors.ts';
 import type { GrantableRole } from './roles.ts';
 import { resolveDomain, type AccountSpec } from './targets.ts';
 import { writeAudit, type Access, type ServiceDeps } from './context.ts';
@@ -8,6 +8,7 @@ import { writeAudit, type Access, type ServiceDeps } from './context.ts';
 export const AUDIT_PAGE_SIZE = 10;
 
 export type AuditView = {
+  pages: number;
   entries: {
     at: Date;
     platform: string;
@@ -62,17 +63,20 @@ export function createAdminService(deps: ServiceDeps) {
               ? domain.hostingAccount.username
               : `${options.account.name}@${domain.domain}`;
         }
-        const rows = await listAuditEntries(
-          db,
-          {
-            hostingAccountIds: access.scope.all ? 'all' : access.scope.hostingAccountIds,
-            workspace: { platform: access.actor.platform, workspaceId: access.actor.workspaceId },
-            target,
-          },
-          { limit: AUDIT_PAGE_SIZE, offset: (Math.max(1, options.page) - 1) * AUDIT_PAGE_SIZE },
-        );
+        const filter = {
+          hostingAccountIds: access.scope.all ? ('all' as const) : access.scope.hostingAccountIds,
+          workspace: { platform: access.actor.platform, workspaceId: access.actor.workspaceId },
+          target,
+        };
+        const pages = Math.max(1, Math.ceil((await countAuditEntries(db, filter)) / AUDIT_PAGE_SIZE));
+        if (options.page > pages) failPastEnd(options.page, pages);
+        const rows = await listAuditEntries(db, filter, {
+          limit: AUDIT_PAGE_SIZE,
+          offset: (Math.max(1, options.page) - 1) * AUDIT_PAGE_SIZE,
+        });
         return {
           page: Math.max(1, options.page),
+          pages,
           target,
           entries: rows.map((r) => ({
             at: new Date(r.at),

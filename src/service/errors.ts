@@ -4,10 +4,11 @@ import { formatMb } from './units.ts';
 /** Every outcome a user can cause that is not a success. Closed: adapters switch over `code`. */
 export type DomainError =
   | { code: 'USAGE'; command: string; problem: string; usage: string; example: string }
-  | { code: 'UNKNOWN_COMMAND'; value: string; commands: string[] }
+  | { code: 'UNKNOWN_COMMAND'; value: string; commands: string[]; suggestion?: string }
   | { code: 'INPUT_TOO_LONG'; length: number; max: number }
   | { code: 'CONTROL_CHARACTERS' }
-  | { code: 'INVALID_NAME'; value: string }
+  | { code: 'INVISIBLE_CHARACTERS'; codePoint: string }
+  | { code: 'INVALID_NAME'; value: string; before?: string }
   | { code: 'INVALID_QUOTA'; value: string; reason: string }
   | { code: 'QUOTA_OVER_DISK'; value: string; quotaMb: number; diskMb: number }
   | { code: 'WEAK_PASSWORD'; reasons: string[] }
@@ -69,6 +70,16 @@ export function fail(error: DomainError): never {
   throw new DomainFailure(error);
 }
 
+/** A page number past the last page: said, never quietly shown as another page. */
+export function failPastEnd(page: number, pages: number): never {
+  fail({
+    code: 'INVALID_VALUE',
+    what: 'page',
+    value: String(page),
+    rule: pages === 1 ? 'there is only page 1' : `there are ${pages} pages`,
+  });
+}
+
 /** Runs `work`, turning a DomainFailure into an error result; anything else is rethrown. */
 export async function guard<T>(work: () => Promise<T>): Promise<Result<T>> {
   try {
@@ -79,7 +90,11 @@ export async function guard<T>(work: () => Promise<T>): Promise<Result<T>> {
   }
 }
 
-const show = (value: string) => `\`${value.length > 80 ? `${value.slice(0, 77)}…` : value}\``;
+/** A value in a message: a code span, or quotes when it holds a backtick (which would end the span). */
+const show = (value: string) => {
+  const text = value.length > 80 ? `${value.slice(0, 77)}…` : value;
+  return text.includes('`') ? `“${text}”` : `\`${text}\``;
+};
 const listOf = (items: string[]) =>
   items.length > 10 ? `${items.slice(0, 10).join(', ')} … (${items.length} in all)` : items.join(', ');
 
@@ -89,12 +104,22 @@ export function describeError(e: DomainError): string {
     case 'USAGE':
       return `${e.problem}\nUsage: ${e.usage}\nExample: ${e.example}`;
     case 'UNKNOWN_COMMAND':
-      return `Unknown command ${show(e.value)}. Commands: ${e.commands.join(', ')}. Try \`help\`.`;
+      return (
+        `Unknown command ${show(e.value)}.${e.suggestion ? ` Did you mean \`${e.suggestion}\`?` : ''} ` +
+        `Commands: ${e.commands.join(', ')}. Try \`help\`.`
+      );
     case 'INPUT_TOO_LONG':
       return `Command too long: ${e.length} characters; the limit is ${e.max}.`;
     case 'CONTROL_CHARACTERS':
-      return 'Command contains control characters; type it on one line of plain text.';
+      return 'Command contains control characters (a tab, a line break); type it on one line of plain text.';
+    case 'INVISIBLE_CHARACTERS':
+      return (
+        `Command contains an invisible character (${e.codePoint}), often pasted along with text; type the ` +
+        'command again instead of pasting it.'
+      );
     case 'INVALID_NAME':
+      if (e.value === '')
+        return `The account name is missing${e.before ? ` before @${e.before}` : ''}: give one such as scott${e.before ? `@${e.before}` : ''}.`;
       return (
         `Invalid account name ${show(e.value)}: use 1–64 letters a–z and digits 0–9 only (no dots, accents or ` +
         `look-alike letters).`
@@ -111,7 +136,9 @@ export function describeError(e: DomainError): string {
     case 'DOMAIN_REQUIRED':
       return `Which domain? Add @domain to the name, or give the domain. Your domains: ${listOf(e.domains)}.`;
     case 'UNKNOWN_DOMAIN':
-      return `Domain ${show(e.value)} is not one of yours. Your domains: ${listOf(e.domains)}.`;
+      return e.domains.length === 0
+        ? `Domain ${show(e.value)} is not one of yours; no domain is linked here yet.`
+        : `Domain ${show(e.value)} is not one of yours. Your domains: ${listOf(e.domains)}.`;
     case 'ACCOUNT_NOT_FOUND':
       return `No POP account ${show(e.address)}. \`list\` shows the accounts.`;
     case 'ACCOUNT_EXISTS':

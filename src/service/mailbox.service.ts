@@ -29,7 +29,7 @@ import {
 } from '../db/mailbox.repository.ts';
 import { countRateLimitHit } from '../db/access.repository.ts';
 import { markUndelivered } from '../db/audit.repository.ts';
-import { fail, guard, type Result } from './errors.ts';
+import { fail, failPastEnd, guard, type Result } from './errors.ts';
 import { loginsOf } from './names.ts';
 import { generatePassword, requireBoundedPassword, requireStrongPassword } from './passwords.ts';
 import type { Secret } from './secret.ts';
@@ -89,7 +89,12 @@ export type MailboxView = {
 export type ListView = {
   hostingAccount: string;
   plan: string;
+  /** The one domain every account shown is in (filtered by it, or the only one): shown once, not per row. */
   domain?: string;
+  /** Only names starting with this. */
+  prefix?: string;
+  /** Accounts matching the filter, over all pages. */
+  matching: number;
   main: MailboxView;
   accounts: MailboxView[];
   page: number;
@@ -235,23 +240,27 @@ export function createMailboxService(deps: ServiceDeps) {
 
   return {
     /** Main Account first, then one page of POP accounts, with the plan's usage footer. */
-    async list(access: Access, options: { domain?: string; page: number }): Promise<Result<ListView>> {
+    async list(access: Access, options: { domain?: string; page: number; prefix?: string }): Promise<Result<ListView>> {
       return guard(async () => {
         const { hostingAccount: hosting, domain } = await resolveHostingAccount(deps, access, options.domain);
-        const filter = { hostingAccountId: hosting.id, domainId: domain?.domainId };
-        const [total, popUsed, diskUsed, main] = await Promise.all([
+        const filter = { hostingAccountId: hosting.id, domainId: domain?.domainId, prefix: options.prefix };
+        const [total, popUsed, diskUsed, main, domains] = await Promise.all([
           countMailboxes(db, filter),
           countMailboxes(db, { hostingAccountId: hosting.id }),
           diskUsedBytes(db, hosting.id),
           mainView(hosting),
+          listDomains(db, { all: false, hostingAccountIds: [hosting.id] }),
         ]);
         const pages = Math.max(1, Math.ceil(total / LIST_PAGE_SIZE));
-        const page = Math.min(Math.max(1, options.page), pages);
+        if (options.page > pages) failPastEnd(options.page, pages);
+        const page = Math.max(1, options.page);
         const rows = await listMailboxes(db, filter, { limit: LIST_PAGE_SIZE, offset: (page - 1) * LIST_PAGE_SIZE });
         return {
           hostingAccount: hosting.username,
           plan: hosting.planName,
-          domain: domain?.domain,
+          domain: domain?.domain ?? (domains.length === 1 ? domains[0]?.domain : undefined),
+          prefix: options.prefix,
+          matching: total,
           main,
           accounts: rows.map(toView),
           page,

@@ -636,6 +636,7 @@ describe('Discord: secrets and registration', () => {
     ]);
     expect(subs.list!.options.map((o) => [o.name, o.type])).toEqual([
       ['domain', 3],
+      ['prefix', 3],
       ['page', 4],
     ]);
     expect(subs.passwd!.options.map((o) => [o.name, o.type])).toEqual([

@@ -12,7 +12,7 @@ import { fastHasher, makeCore } from '../helpers/core.ts';
 import { dumpTables, openTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { grantActor, makeHostingAccount, slackActor } from '../helpers/factories.ts';
 import { startFakeSlack } from '../helpers/fake-slack.ts';
-import { slackRequests } from '../helpers/slack-requests.ts';
+import { passwordOf, slackRequests } from '../helpers/slack-requests.ts';
 
 /** Debian's Chromium, driven by Playwright: the pages are tested in a real browser (SPEC §10). */
 const CHROMIUM = '/usr/bin/chromium';
@@ -57,8 +57,6 @@ function linkOf(reply: { blocks: unknown[] }): string {
   expect(block?.text?.text).toContain(url);
   return url;
 }
-
-const passwordOf = (reply: unknown) => /\*Password\*\\n`([^`]+)`/.exec(JSON.stringify(reply))?.[1] ?? '';
 
 async function storedHash(name: string): Promise<string> {
   const row = await database.db

@@ -9,7 +9,7 @@ import { dumpTables, openTestDatabase, type TestDatabase } from '../helpers/db.t
 import { makeCore } from '../helpers/core.ts';
 import { grantActor, makeHostingAccount, slackActor } from '../helpers/factories.ts';
 import { startFakeSlack } from '../helpers/fake-slack.ts';
-import { slackRequests } from '../helpers/slack-requests.ts';
+import { passwordOf, slackRequests } from '../helpers/slack-requests.ts';
 
 const SECRET = 'test-signing-secret';
 let database: TestDatabase;
@@ -136,7 +136,6 @@ const buttons = (reply: { blocks: unknown[] }) =>
   )
     .filter((b) => b.type === 'actions')
     .flatMap((b) => b.elements ?? []);
-const passwordOf = (reply: unknown) => /\*Password\*\\n`([^`]+)`/.exec(JSON.stringify(reply))?.[1];
 
 describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
   it.each([

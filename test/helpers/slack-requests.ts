@@ -66,3 +66,6 @@ export function slackRequests(options: { base: () => string; fake: () => FakeSla
 
   return { post, slashBody, slash, command, next };
 }
+
+/** The password in a Slack reply: its own full-width section, in a code block. */
+export const passwordOf = (reply: unknown) => /\*Password\*\\n```([^`]+)```/.exec(JSON.stringify(reply))?.[1] ?? '';

@@ -80,8 +80,8 @@ describe('console: the commands of SPEC §2', () => {
     ['add scott.smith', 'Invalid account name `scott.smith`'],
     ['add jöe', 'Invalid account name `jöe`'],
     ['add ѕcott', 'Invalid account name `ѕcott`'],
-    ['add @acme.example', 'Invalid account name ``'],
-    ['add', 'Missing account.'],
+    ['add @acme.example', 'The account name is missing before @acme.example: give one such as scott@acme.example.'],
+    ['add', 'Missing name: name of the new account (a–z, 0–9), or name@domain.'],
     ['add bob@other.example', 'Domain `other.example` is not one of yours. Your domains: acme.example'],
     ['add bob -5MB', 'Invalid quota `-5MB`: a quota cannot be negative'],
     ['add bob ten', 'Invalid quota `ten`'],
@@ -90,9 +90,9 @@ describe('console: the commands of SPEC §2', () => {
     ['add bob 3GB', "Quota `3GB` (3072 MB) is larger than the hosting account's disk quota of 2 GB"],
     ['add scott', 'POP account `scott@acme.example` already exists'],
     ['frobnicate scott', 'Unknown command `frobnicate`'],
-    ['info scott extra', 'Unexpected word: extra'],
+    ['info scott extra', 'Too many words: `info` takes <name>[@domain]; `extra` is left over.'],
     ['list --force', 'Unknown option --force'],
-    ['quota scott', 'Missing quota.'],
+    ['quota scott', 'Missing quota: 10MB, 1.5GB, or 0 / unlimited.'],
     ['quota scott -1', 'Invalid quota `-1`'],
     ['quota nobody 5MB', 'No POP account `nobody@acme.example`'],
     ['passwd nobody', 'No POP account `nobody@acme.example`'],
@@ -219,7 +219,9 @@ describe('console: the commands of SPEC §2', () => {
     expect(code).toBe(0);
     const lines = out.split('\n');
     expect(lines[1]).toMatch(/^\s+acme \(Main Account\)\s+2 GB · 0 MB used$/);
-    expect(out).toMatch(/scott@acme\.example\s+10 MB · 3\.0 MB used/);
+    // One domain: in the title, and each row shows the name alone.
+    expect(lines[0]).toBe('• Mailboxes of acme · acme.example');
+    expect(out).toMatch(/\n\s+scott\s+10 MB · 3\.0 MB used/);
     expect(out).toMatch(/\d+ of 10 POP accounts used · 3\.0 MB of 2 GB disk/);
   });
 
@@ -367,7 +369,7 @@ describe('rendering of every reply stays free of "undefined"', () => {
 });
 
 describe('several hosting accounts', () => {
-  it('list paginates past ten accounts with a next-page action', async () => {
+  it('list paginates past ten accounts with Previous and Next, and says page N of M', async () => {
     const extra = await makeHostingAccount(core.service, {
       username: 'big',
       domains: ['big.example'],
@@ -377,10 +379,17 @@ describe('several hosting accounts', () => {
     const first = await pop('list big.example');
     expect(first.out).toContain('page 1 of 2');
     expect(first.out).toContain('Next: pop list big.example --page 2');
+    expect(first.out).not.toContain('Previous');
     const second = await pop('list big.example --page 2');
     expect(second.out).toContain('page 2 of 2');
+    expect(second.out).toContain('Previous: pop list big.example --page 1');
+    expect(second.out).not.toContain('Next:');
     expect(second.out).not.toContain('Main Account');
-    expect(second.out.match(/@big\.example/g)).toHaveLength(2);
+    expect(second.out.match(/\n\s+u\d+\s/g)).toHaveLength(2);
+    expect(await rejected('list big.example --page 3')).toContain('Invalid page `3`: there are 2 pages.');
+    const filtered = await pop('list big.example u1');
+    expect(filtered.out.match(/\n\s+u1\d?\s/g)).toHaveLength(3);
+    expect(filtered.out).toContain('3 starting with “u1” · page 1 of 1');
     expect(extra.username).toBe('big');
   });
 

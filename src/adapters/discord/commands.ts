@@ -5,219 +5,107 @@ import {
   type APIApplicationCommandBasicOption,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
+import type { AnyCommand, Param } from '../../commands/command.ts';
+import { paramsOf } from '../../commands/grammar.ts';
 import { COMMANDS } from '../../commands/registry.ts';
 
 type Option = APIApplicationCommandBasicOption;
-const S = ApplicationCommandOptionType.String;
 
-const name = (required: boolean, description = 'account name, or name@domain'): Option => ({
-  type: S,
-  name: 'name',
-  description,
-  required,
-  autocomplete: true,
-  max_length: 320,
-});
-const domain: Option = {
-  type: S,
-  name: 'domain',
-  description: 'one of your domains (needed when you have several)',
-  required: false,
-  max_length: 253,
-};
-const page: Option = {
-  type: ApplicationCommandOptionType.Integer,
-  name: 'page',
-  description: 'page number',
-  required: false,
-  min_value: 1,
-  max_value: 10_000,
-};
-const quota = (required: boolean): Option => ({
-  type: S,
-  name: 'quota',
-  description: '10MB, 1.5GB, or 0 / unlimited',
-  required,
-  max_length: 20,
-});
-const link = (description: string): Option => ({
-  type: ApplicationCommandOptionType.Boolean,
-  name: 'link',
-  description,
-  required: false,
-});
-const target: Option = {
-  type: ApplicationCommandOptionType.Mentionable,
-  name: 'target',
-  description: 'a member or a role',
-  required: true,
-};
+const TYPES = {
+  word: ApplicationCommandOptionType.String,
+  value: ApplicationCommandOptionType.String,
+  flag: ApplicationCommandOptionType.Boolean,
+} as const;
 
-/** The typed options of each subcommand; names and descriptions come from the command registry. */
-export const DISCORD_OPTIONS: Record<string, Option[]> = {
-  help: [],
-  list: [domain, page],
-  info: [name(true)],
-  add: [
-    name(true, 'name of the new account (a–z, 0–9), or name@domain'),
-    quota(false),
-    link('no password for you: the owner chooses one through a one-time link'),
-  ],
-  passwd: [
-    name(true),
-    {
-      type: ApplicationCommandOptionType.Boolean,
-      name: 'own',
-      description: 'choose the password yourself instead of a generated one',
-      required: false,
-    },
-    link('the owner chooses it through a one-time link; nothing changes until then'),
-  ],
-  quota: [name(true), quota(true)],
-  delete: [name(true)],
-  suspend: [
-    name(true),
-    {
-      type: ApplicationCommandOptionType.Boolean,
-      name: 'incoming',
-      description: 'refuse its new mail too (550)',
-      required: false,
-    },
-  ],
-  resume: [name(true)],
-  plan: [
-    domain,
-    {
-      type: ApplicationCommandOptionType.Boolean,
-      name: 'request',
-      description: 'ask sales for more POP accounts',
-      required: false,
-    },
-  ],
-  catchall: [
-    domain,
-    {
-      type: S,
-      name: 'setting',
-      description: 'main, fail, blackhole, or an account name (admins)',
-      required: false,
-      max_length: 64,
-    },
-  ],
-  audit: [{ ...name(false), description: 'only changes of this account' }, page],
-  grant: [
-    target,
-    {
-      type: S,
-      name: 'role',
-      description: 'what they may do',
-      required: true,
-      choices: [
-        { name: 'viewer: list, info, plan', value: 'viewer' },
-        { name: 'operator: also add, passwd, quota, suspend, forward', value: 'operator' },
-        { name: 'admin: also delete, catchall, audit, grant', value: 'admin' },
-      ],
-    },
-  ],
-  revoke: [target],
-};
+/** A declared parameter as a Discord option: typed, described, bounded as the command declares it. */
+function optionOf(param: Param): Option {
+  const type =
+    param.type === 'integer'
+      ? ApplicationCommandOptionType.Integer
+      : param.type === 'mentionable'
+        ? ApplicationCommandOptionType.Mentionable
+        : TYPES[param.form];
+  return {
+    type,
+    name: param.option ?? param.key,
+    description: param.description.length > 100 ? `${param.description.slice(0, 99)}…` : param.description,
+    required: param.required ?? false,
+    ...(param.autocomplete ? { autocomplete: true } : {}),
+    ...(param.maxLength !== undefined ? { max_length: param.maxLength } : {}),
+    ...(param.min !== undefined ? { min_value: param.min } : {}),
+    ...(param.max !== undefined ? { max_value: param.max } : {}),
+    ...(param.choices ? { choices: [...param.choices] } : {}),
+  } as Option;
+}
 
-const destination: Option = {
-  type: S,
-  name: 'destination',
-  description: 'an address such as name@example.com',
-  required: true,
-  max_length: 254,
-};
+/** The options of a command (or of one of its verbs) on Discord: typed-only flags and console-only ones left out. */
+export const discordOptions = (command: AnyCommand, verb?: string): Option[] =>
+  paramsOf(command, verb)
+    .filter((p) => !p.textOnly && !p.consoleOnly)
+    .map(optionOf);
 
-/** Commands with actions of their own: a subcommand group, one subcommand per action with its options. */
-export const DISCORD_GROUPS: Record<string, Record<string, { description: string; options: Option[] }>> = {
-  forward: {
-    list: { description: 'the forwarders: each address and where its mail goes', options: [domain] },
-    add: {
-      description: 'mail to an address also (or, without an account, only) goes to another',
-      options: [name(true, 'address to forward: name or name@domain'), destination],
-    },
-    delete: {
-      description: 'stop forwarding an address to another',
-      options: [name(true, 'address that forwards: name or name@domain'), destination],
-    },
-  },
-};
+const short = (text: string) => (text.length > 100 ? `${text.slice(0, 99)}…` : text);
 
 /**
- * `/pop` with one subcommand per command of the registry. Manage Server is the default
- * permission (a first gate: popbot's own grants decide); guilds only, never DMs.
+ * `/pop` with one subcommand per command of the registry (a subcommand group for a command with
+ * verbs). Manage Server is the default permission (a first gate: popbot's own grants decide); guilds
+ * only, never DMs.
  */
-export function popCommandData(): RESTPostAPIChatInputApplicationCommandsJSONBody {
+export function popCommandData(
+  commands: readonly AnyCommand[] = COMMANDS,
+): RESTPostAPIChatInputApplicationCommandsJSONBody {
   return {
     name: 'pop',
     description: 'POP mailboxes: add, passwd, list, quota, delete, plan, catchall',
     default_member_permissions: PermissionFlagsBits.ManageGuild.toString(),
     contexts: [InteractionContextType.Guild],
     dm_permission: false,
-    options: COMMANDS.filter((c) => !c.hidden).map((c) => {
-      const description = c.summary.length > 100 ? `${c.summary.slice(0, 99)}…` : c.summary;
-      const group = DISCORD_GROUPS[c.name];
-      if (!group) {
+    options: commands
+      .filter((c) => !c.hidden)
+      .map((c) => {
+        if (!c.verbs)
+          return {
+            type: ApplicationCommandOptionType.Subcommand as const,
+            name: c.name,
+            description: short(c.summary),
+            options: discordOptions(c),
+          };
         return {
-          type: ApplicationCommandOptionType.Subcommand as const,
+          type: ApplicationCommandOptionType.SubcommandGroup as const,
           name: c.name,
-          description,
-          options: DISCORD_OPTIONS[c.name] ?? [],
+          description: short(c.summary),
+          options: Object.entries(c.verbs).map(([verb, sub]) => ({
+            type: ApplicationCommandOptionType.Subcommand as const,
+            name: verb,
+            description: short(sub.description),
+            options: discordOptions(c, verb),
+          })),
         };
-      }
-      return {
-        type: ApplicationCommandOptionType.SubcommandGroup as const,
-        name: c.name,
-        description,
-        options: Object.entries(group).map(([action, sub]) => ({
-          type: ApplicationCommandOptionType.Subcommand as const,
-          name: action,
-          description: sub.description,
-          options: sub.options,
-        })),
-      };
-    }),
+      }),
   };
 }
 
 export type OptionValues = Record<string, string | number | boolean | { mention: string } | undefined>;
 
 /**
- * A subcommand's typed options as words and flags for the dispatcher: each value stays one
- * word, so `scott --yes` typed as a name is an invalid name, never a flag.
+ * A subcommand's typed options as words and flags for the dispatcher, in the order the command
+ * declares them: each value stays one word, so `scott --yes` typed as a name is an invalid name,
+ * never a flag.
  */
 export function toCommandInput(
-  subcommand: string,
-  o: OptionValues,
-  action?: string,
+  command: AnyCommand,
+  values: OptionValues,
+  verb?: string,
 ): { words: string[]; flags: Record<string, string | true> } {
-  const str = (v: OptionValues[string]) =>
-    v === undefined ? undefined : typeof v === 'object' ? v.mention : String(v);
-  const words = (...values: (string | undefined)[]) => [
-    subcommand,
-    ...values.filter((v): v is string => v !== undefined),
-  ];
+  const words: string[] = [command.name, ...(verb ? [verb] : [])];
   const flags: Record<string, string | true> = {};
-  if (o.page !== undefined) flags.page = String(o.page);
-  if (o.own === true) flags.own = true;
-  if (o.request === true) flags.request = true;
-  if (o.incoming === true) flags.incoming = true;
-  if (o.link === true) flags.link = true;
-  if (action !== undefined) return { words: words(action, str(o.name), str(o.destination), str(o.domain)), flags };
-  switch (subcommand) {
-    case 'list':
-      return { words: words(str(o.domain)), flags };
-    case 'plan':
-      return { words: words(str(o.domain)), flags };
-    case 'catchall':
-      return { words: words(str(o.domain), str(o.setting)), flags };
-    case 'grant':
-      return { words: words(str(o.target), str(o.role)), flags };
-    case 'revoke':
-      return { words: words(str(o.target)), flags };
-    default:
-      return { words: words(str(o.name), str(o.quota)), flags };
+  for (const param of paramsOf(command, verb)) {
+    const value = values[param.option ?? param.key];
+    if (value === undefined) continue;
+    const text = typeof value === 'object' ? value.mention : String(value);
+    if (param.form === 'word') words.push(text);
+    else if (param.form === 'value') flags[param.key] = text;
+    else if (value === true) flags[param.key] = true;
   }
+  return { words, flags };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ApplicationCommandOptionType,
   Client,
   Events,
   GatewayIntentBits,
@@ -22,7 +23,8 @@ import { errorReply } from '../../commands/replies.ts';
 import type { Actor } from '../../service/context.ts';
 import { Secret } from '../../service/secret.ts';
 import { compactAddress, MAX_PASSWORD_LENGTH } from '../../service/index.ts';
-import { DISCORD_GROUPS, DISCORD_OPTIONS, toCommandInput, type OptionValues } from './commands.ts';
+import { discordOptions, toCommandInput, type OptionValues } from './commands.ts';
+import { findCommand } from '../../commands/registry.ts';
 import { decodeButton, OWN_PASSWORD_MODAL, renderMessage } from './render.ts';
 
 export type DiscordSettings = {
@@ -140,24 +142,26 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
   const answer = (interaction: RepliableInteraction, reply: Reply) => interaction.reply(renderMessage(reply));
 
   async function onCommand(interaction: Guilded<ChatInputCommandInteraction>) {
-    // `/pop forward add …`: the group is the command, its subcommand the action.
+    // `/pop forward add …`: the group is the command, its subcommand the verb.
     const group = interaction.options.getSubcommandGroup(false) ?? undefined;
-    const action = group ? interaction.options.getSubcommand() : undefined;
+    const verb = group ? interaction.options.getSubcommand() : undefined;
     const subcommand = group ?? interaction.options.getSubcommand();
+    const command = findCommand(subcommand);
+    if (!command) return answer(interaction, errorReply({ code: 'ACTION_UNKNOWN' }));
     const values: OptionValues = {};
-    const options = group
-      ? (DISCORD_GROUPS[group]?.[action ?? '']?.options ?? [])
-      : (DISCORD_OPTIONS[subcommand] ?? []);
-    for (const option of options) {
+    for (const option of discordOptions(command, verb)) {
       const raw = interaction.options.get(option.name);
       if (!raw) continue;
-      if (option.name === 'target')
-        values.target = {
-          mention: interaction.options.resolved?.roles?.has(String(raw.value)) ? `<@&${raw.value}>` : `<@${raw.value}>`,
-        };
-      else values[option.name] = raw.value as string | number | boolean;
+      values[option.name] =
+        option.type === ApplicationCommandOptionType.Mentionable
+          ? {
+              mention: interaction.options.resolved?.roles?.has(String(raw.value))
+                ? `<@&${raw.value}>`
+                : `<@${raw.value}>`,
+            }
+          : (raw.value as string | number | boolean);
     }
-    const input = toCommandInput(subcommand, values, action);
+    const input = toCommandInput(command, values, verb);
     if (subcommand === 'passwd' && values.own === true) {
       // A modal must be the first answer: the command checks the account and stores the form's action first.
       const reply = await dispatcher.run(actorOf(interaction), input);

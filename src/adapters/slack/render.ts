@@ -1,5 +1,8 @@
 import { linkPurpose, type Action, type OwnerLink, type Reply } from '../../commands/reply.ts';
 
+/** The kind a button's action id names (`popbot:page:2` → page). */
+export const kindOfActionId = (actionId: string) => actionId.slice(ACTION_PREFIX.length).split(':')[0] ?? '';
+
 /** Slack's mrkdwn needs &, < and > escaped in anything that came from users or the database. */
 export const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -14,11 +17,15 @@ const LINK_TITLES: Record<OwnerLink['kind'], string> = {
 
 type Block = Record<string, unknown>;
 
-/** A button names its pending action by id (SPEC §12); the kind tells the adapter what a click means. */
-function button(action: Action): Block {
+/**
+ * A button names its pending action by id (SPEC §12); the kind tells the adapter what a click means.
+ * Action ids are unique in a message: a second button of a kind (Previous, Next) gets `:2`.
+ */
+function button(action: Action, index: number, all: Action[]): Block {
+  const same = all.slice(0, index).filter((a) => a.kind === action.kind).length;
   const block: Block = {
     type: 'button',
-    action_id: `${ACTION_PREFIX}${action.kind}`,
+    action_id: `${ACTION_PREFIX}${action.kind}${same > 0 ? `:${same + 1}` : ''}`,
     text: { type: 'plain_text', text: action.label },
     value: action.pendingId,
   };
@@ -68,23 +75,24 @@ export function renderBlocks(reply: Reply): { text: string; blocks: Block[] } {
   }
   if (reply.secret) {
     const s = reply.secret;
+    // Full width, one thing per line: half-width fields wrap a password and hostnames on a phone.
     if (s.password)
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Password*\n\`${s.password.reveal()}\`` } });
+      blocks.push({
+        type: 'section',
+        text: { type: 'mrkdwn', text: `*Password*\n\`\`\`${s.password.reveal()}\`\`\`` },
+      });
+    const [login, alternative] = s.logins;
     blocks.push({
       type: 'section',
-      fields: [
-        { type: 'mrkdwn', text: `*Login*\n${s.logins.map((l) => `\`${escapeMrkdwn(l)}\``).join('\nor ')}` },
-        {
-          type: 'mrkdwn',
-          text: `*Incoming (POP3)*\n\`${escapeMrkdwn(s.server.host)}\` port ${s.server.port}, ${s.server.security}`,
-        },
-        {
-          type: 'mrkdwn',
-          text:
-            `*Outgoing (SMTP)*\n\`${escapeMrkdwn(s.outgoing.host)}\` port ${s.outgoing.port}, ` +
-            `${s.outgoing.security}, same login`,
-        },
-      ],
+      text: {
+        type: 'mrkdwn',
+        text: [
+          `*Login*\n\`${escapeMrkdwn(login ?? s.address)}\``,
+          ...(alternative ? [`\`${escapeMrkdwn(alternative)}\` (for apps that refuse an @ in the login)`] : []),
+          `*Incoming (POP3)*\n\`${escapeMrkdwn(s.server.host)}\` port ${s.server.port}, ${s.server.security}`,
+          `*Outgoing (SMTP)*\n\`${escapeMrkdwn(s.outgoing.host)}\` port ${s.outgoing.port}, ${s.outgoing.security}, same login`,
+        ].join('\n'),
+      },
     });
     if (s.link) {
       const url = s.link.url.reveal();

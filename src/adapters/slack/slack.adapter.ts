@@ -13,7 +13,7 @@ import type { ActionKind, Announcement, Delivery, Reply } from '../../commands/r
 import type { Actor } from '../../service/context.ts';
 import { Secret } from '../../service/secret.ts';
 import { compactAddress, MAX_PASSWORD_LENGTH } from '../../service/index.ts';
-import { ACTION_PREFIX, LINK_BUTTON, renderBlocks } from './render.ts';
+import { ACTION_PREFIX, kindOfActionId, LINK_BUTTON, renderBlocks } from './render.ts';
 
 export type SlackSettings = {
   botToken: string;
@@ -202,7 +202,7 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
   app.action(new RegExp(`^${ACTION_PREFIX}`), async ({ ack, body, action }) => {
     await ack();
     if (body.type !== 'block_actions' || action.type !== 'button') return;
-    const kind = (action as ButtonAction).action_id.slice(ACTION_PREFIX.length) as ActionKind;
+    const kind = kindOfActionId((action as ButtonAction).action_id) as ActionKind;
     const pendingId = action.value ?? '';
     const actor = actorOf(body as Body);
     const target: ReplyTarget = {
