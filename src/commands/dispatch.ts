@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
 import { isDatabaseUnavailable, type PopService } from '../service/index.ts';
 import type { Actor } from '../service/context.ts';
-import type { DomainError } from '../service/errors.ts';
 import type { Secret } from '../service/secret.ts';
 import type { AnyCommand } from './command.ts';
-import { domainErrorOf } from './args.ts';
 import { COMMANDS, findCommand, suggestCommand } from './registry.ts';
 import { grammarOf, parseArgs, valueFlagsOf } from './grammar.ts';
 import {
@@ -20,7 +17,7 @@ import {
 import type { Delivery, Reply } from './reply.ts';
 import { ACTION_TTL_SECONDS, asPayload, commandOf, type ActionPayload } from './actions.ts';
 import { passwdCommand } from './passwd.command.ts';
-import { tokenize, type Tokens } from './tokens.ts';
+import { tokenize } from './tokens.ts';
 
 /** Where command counts and latencies go (Prometheus in production). */
 export type CommandMetrics = { observe(command: string, outcome: string, seconds: number): void };
