@@ -122,7 +122,9 @@ describe('the popbot command (one-shot form, embedded database)', () => {
       await new Promise((resolve) => holder.on('exit', resolve));
       expect(out).toContain('Created alice@example.com');
       // Released: the next process opens it and sees what the first one wrote.
-      expect((await popbot(data, ['pop', 'list'])).stdout).toMatch(/Mailboxes of demo · example\.com\n[\s\S]*\n\s+alice\s/);
+      expect((await popbot(data, ['pop', 'list'])).stdout).toMatch(
+        /Mailboxes of demo · example\.com\n[\s\S]*\n\s+alice\s/,
+      );
       const modes = readdirSync(data, { recursive: true }).map(
         (f) => [String(f), statSync(join(data, String(f))).mode & 0o777] as const,
       );

@@ -16,6 +16,7 @@ const sharedStrength = createStrengthJudge();
 import type { Clock, ServiceSettings } from '../../src/service/context.ts';
 import type { MailSessions } from '../../src/service/mail-sessions.ts';
 import { createDispatcher, type WorkQueueOptions } from '../../src/commands/dispatch.ts';
+import type { AnyCommand } from '../../src/commands/command.ts';
 
 /** argon2id in the production format, with the smallest cost: for tests where hashing is not the point. */
 export const fastHasher: Hasher = createArgon2Hasher({ memoryKiB: 1024, time: 1 });
@@ -41,6 +42,8 @@ export function makeCore(
     settings?: Partial<ServiceSettings>;
     workQueue?: Partial<WorkQueueOptions>;
     mailSessions?: MailSessions;
+    /** The commands the dispatcher knows: the registry's unless a test adds its own. */
+    commands?: readonly AnyCommand[];
   } = {},
 ) {
   const { logger, lines } = captureLogs();
@@ -61,6 +64,6 @@ export function makeCore(
     strength: sharedStrength,
     mailSessions: options.mailSessions,
   });
-  const dispatcher = createDispatcher({ service, logger, workQueue: options.workQueue });
+  const dispatcher = createDispatcher({ service, logger, workQueue: options.workQueue, commands: options.commands });
   return { service, dispatcher, logger, logs: lines };
 }

@@ -6,6 +6,7 @@ import { dumpTables, openTestDatabase, type TestDatabase } from '../helpers/db.t
 import { makeCore } from '../helpers/core.ts';
 import { makeHostingAccount } from '../helpers/factories.ts';
 import { scriptedIO } from '../helpers/io.ts';
+import { CONSOLE_ACTOR } from '../../src/service/context.ts';
 
 let database: TestDatabase;
 let core: ReturnType<typeof makeCore>;
@@ -74,6 +75,41 @@ describe('console: the commands of SPEC §2', () => {
     expect(result.code).toBe(0);
     expect((await pop(`info ${name}`)).out).toContain(`Quota:             ${shown}`);
     await pop(`delete ${name} --yes`);
+  });
+
+  // Issue 14: each of these read badly before (an empty list, an empty code span, a forgotten name
+  // called a missing quota, "control character" for an invisible one, no "did you mean").
+  it.each([
+    ['add scott@', 'Invalid address `scott@`: give a domain after the @ (scott@example.com), or leave the @ out.'],
+    [
+      'quota @acme.example 10MB',
+      'The account name is missing before @acme.example: give one such as scott@acme.example.',
+    ],
+    ['add ```', 'Invalid account name “```”'],
+    ['quota  10MB', 'Missing name: account name, or name@domain.'],
+    ['list extra words here', 'Too many words: `list` takes [domain] [name-start]; `words here` is left over.'],
+    ['add sc\u200bott', 'invisible character (U+200B zero-width space)'],
+    ['remove scott', 'Unknown command `remove`. Did you mean `delete`?'],
+    ['rm scott', 'Did you mean `delete`?'],
+    ['reset scott', 'Did you mean `passwd`?'],
+    ['ls', 'Did you mean `list`?'],
+    ['lsit', 'Did you mean `list`?'],
+    ['show password scott', 'Passwords are never stored'],
+    ['forward frobnicate', 'Unknown action `frobnicate`: use list, add or delete.'],
+  ])('wording: %s → %s', async (text, message) => {
+    const err = await rejected(text);
+    expect(err).toContain(message);
+    expect(err).not.toMatch(/(^|[^`])``([^`]|$)|: \.|undefined/);
+  });
+
+  it('wording: catchall says what happens in a sentence; delete says when its question expires', async () => {
+    expect((await pop('catchall acme.example fail')).out).toContain(
+      'Mail to unknown names is now refused: senders get a bounce (550).',
+    );
+    expect((await pop('catchall acme.example')).out).toContain('Mail to unknown names is refused');
+    await pop('catchall acme.example main');
+    const asked = await core.dispatcher.run(CONSOLE_ACTOR, 'delete scott');
+    expect(asked.lines?.join(' ')).toContain('This question expires in 5 minutes.');
   });
 
   it.each([
@@ -277,6 +313,11 @@ describe('console: the commands of SPEC §2', () => {
     const scoped = await pop('audit scott');
     expect(scoped.out).toContain('Audit of scott@acme.example');
     expect(scoped.out).toContain('add scott@acme.example · ok');
+    // Times relative and short, no full timestamps repeated on every line; words, not codes.
+    expect(out).not.toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(out).toMatch(/(just now|\d+ min ago) by console/);
+    expect(out).not.toMatch(/[A-Z]+_[A-Z_]+/);
+    expect(out).toMatch(/Newest first · page 1 of \d+/);
   });
 
   it('grant and revoke manage who may act in a workspace', async () => {
