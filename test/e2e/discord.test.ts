@@ -401,7 +401,10 @@ describe('Discord: /pop through discord.js with raw interactions (SPEC §7)', ()
     const modalId = own.replace('pop:o:', 'pop:m:');
     const opened = await click(OPERATOR, own);
     const [modal] = await fake.waitFor(opened.token, 1);
-    expect(modal!.json).toMatchObject({ type: 9, data: { custom_id: modalId, title: 'Set my own password' } });
+    expect(modal!.json).toMatchObject({
+      type: 9,
+      data: { custom_id: modalId, title: 'Password for ownpw@guild.example' },
+    });
 
     const before = await dumpTables(database.db);
     const weak = await submitModal(OPERATOR, modalId, 'password123');
@@ -427,7 +430,7 @@ describe('Discord: /pop through discord.js with raw interactions (SPEC §7)', ()
     });
     feed(direct.payload);
     const [directModal] = await fake.waitFor(direct.token, 1);
-    expect(directModal!.json).toMatchObject({ type: 9, data: { title: 'Set my own password' } });
+    expect(directModal!.json).toMatchObject({ type: 9, data: { title: 'Password for ownpw@guild.example' } });
     expect((directModal!.json!.data as { custom_id: string }).custom_id).toMatch(/^pop:m:[A-Za-z0-9_-]{16}$/);
   });
 
@@ -768,9 +771,16 @@ describe('Discord: exactly once, and nothing stranded (SPEC §12, §4, §6)', ()
     const own = customIds(form.edit.json).find((c) => c.startsWith('pop:o:'))!;
     const opened = await click(ADMIN, own);
     const [modal] = await fake.waitFor(opened.token, 1);
-    const data = modal!.json!.data as { custom_id: string; components: { components: { label: string }[] }[] };
+    const data = modal!.json!.data as {
+      custom_id: string;
+      title: string;
+      components: { components: { label: string; placeholder: string }[] }[];
+    };
     expect(data.custom_id.length).toBeLessThanOrEqual(100);
+    expect(data.title.length).toBeLessThanOrEqual(45);
     expect(data.components[0]!.components[0]!.label.length).toBeLessThanOrEqual(45);
+    // The title cannot hold this address; the placeholder names the account, its name whole.
+    expect(data.components[0]!.components[0]!.placeholder).toContain(`for ${name}@`);
 
     const asked = await slash(ADMIN, 'delete', [str('name', choice!.value)]);
     const [danger] = customIds(asked.edit.json);

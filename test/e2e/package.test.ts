@@ -67,7 +67,7 @@ describe.runIf(onPostgres())('the packed package (SPEC §8)', () => {
       expect(added.code).toBe(0);
       expect(added.stdout).toContain('Created scott@acme.example');
       const listed = await run(bin, ['pop', 'list'], { cwd: work, env });
-      expect(listed.stdout).toMatch(/scott@acme\.example\s+10 MB/);
+      expect(listed.stdout).toMatch(/Mailboxes of acme · acme\.example\n[\s\S]*\n\s+scott\s+10 MB/);
     } finally {
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();

@@ -92,10 +92,11 @@ describe('deny by default (SPEC §6)', () => {
 
   it('help lists only what the actor may run', async () => {
     const viewer = slackActor({ workspaceId: 'T_ACME', userId: 'U_VIEW', userName: 'vic' });
-    const names = (await core.dispatcher.run(viewer, 'help')).rows!.map((r) => r.title.split(' ')[0]);
+    // Slack's usage lines: `/pop <command> …`.
+    const names = (await core.dispatcher.run(viewer, 'help')).rows!.map((r) => r.title.split(' ')[1]);
     expect(names).toEqual(['help', 'list', 'info', 'forward', 'plan', 'catchall']);
     const operator = slackActor({ workspaceId: 'T_ACME', userId: 'U_OP', userName: 'otto' });
-    expect((await core.dispatcher.run(operator, 'help')).rows!.map((r) => r.title.split(' ')[0])).toEqual([
+    expect((await core.dispatcher.run(operator, 'help')).rows!.map((r) => r.title.split(' ')[1])).toEqual([
       'help',
       'list',
       'info',

@@ -68,7 +68,7 @@ describe('work after an acknowledgement runs through a bounded queue (SPEC §8)'
     expect(replies).toEqual([]);
     acknowledged();
     await handled;
-    expect(replies[0]?.title).toBe('Mailboxes of queue');
+    expect(replies[0]?.title).toBe('Mailboxes of queue · queue.example');
   });
 
   it('beyond the waiting limit a command is answered "busy" at once and changes nothing', async () => {

@@ -42,6 +42,16 @@ export type DiscordSettings = {
  */
 export const DISCORD_INTENTS = [GatewayIntentBits.Guilds];
 
+/**
+ * A modal title names the account (45 characters at most): the whole address when it fits, else its
+ * name; the placeholder below always shows the address.
+ */
+function modalTitle(address: string): string {
+  const name = address.slice(0, address.lastIndexOf('@'));
+  for (const title of [`Password for ${address}`, `Password for ${name}`]) if (title.length <= 45) return title;
+  return 'Set my own password';
+}
+
 const notice = (title: string, line?: string): Reply => ({ tone: 'info', title, lines: line ? [line] : undefined });
 
 function actorOf(interaction: Interaction & { guildId: string }): Actor {
@@ -117,7 +127,7 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
   function ownPasswordModal(pendingId: string, address: string): APIModalInteractionResponseCallbackData {
     return {
       custom_id: `${OWN_PASSWORD_MODAL}${pendingId}`,
-      title: 'Set my own password',
+      title: modalTitle(address),
       components: [
         {
           type: ComponentType.ActionRow as const,
