@@ -149,7 +149,7 @@ describe('long addresses fit every platform limit (64-character name, 253-charac
     }
     expect(JSON.stringify(slack.blocks)).toContain(address);
     const password = slack.blocks.find((b) => JSON.stringify(b).includes('*Password*'));
-    expect((password?.text as { text: string }).text).toBe('*Password*\n```abcd-efgh-jkmn-pqrs-tuvw```');
+    expect((password?.text as { text: string } | undefined)?.text).toBe('*Password*\n```abcd-efgh-jkmn-pqrs-tuvw```');
 
     const discord = renderMessage(reply);
     const embed = discord.embeds[0]!;
