@@ -101,7 +101,21 @@ async function main(argv: string[]): Promise<number | 'serving'> {
     const code =
       mode === 'oneshot'
         ? await (await import('./adapters/console/console.adapter.ts')).runOneShot(core.dispatcher, io, argv.slice(1))
-        : await (await import('./adapters/console/provisioning.cli.ts')).runProvisioning(core.service, io, argv);
+        : await (await import('./adapters/console/provisioning.cli.ts')).runProvisioning(
+            core.service,
+            io,
+            argv,
+            // `sales done` tells the requester on their platform, with this console's own settings.
+            async (platform, userId, reply) => {
+              if (platform === 'slack' && config.slack)
+                return (await import('./adapters/slack/notify.ts')).slackNotifier(config.slack)(userId, reply);
+              if (platform === 'discord' && config.discord)
+                return (await import('./adapters/discord/notify.ts')).discordNotifier(config.discord)(userId, reply);
+              throw new Error(
+                `${platform} is not set up here (no ${platform === 'slack' ? 'SLACK' : 'DISCORD'}_ settings)`,
+              );
+            },
+          );
     io.close();
     await core.database.close();
     return code ?? 2;

@@ -110,3 +110,75 @@ export async function insertSalesRequest(
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+export type SalesRequestRow = {
+  id: number;
+  at: Date;
+  hostingAccount: string;
+  platform: AuditInsert['platform'];
+  workspaceId: string;
+  actorId: string;
+  actorName: string;
+  planName: string;
+  popUsed: number;
+  popAllowed: number;
+  status: string;
+  doneAt: Date | null;
+  doneNote: string | null;
+};
+
+function selectSales(db: Kysely<DB>) {
+  return db
+    .selectFrom('sales_requests as s')
+    .innerJoin('hosting_accounts as h', 'h.id', 's.hosting_account_id')
+    .select([
+      's.id as id',
+      's.at as at',
+      'h.username as hostingAccount',
+      's.platform as platform',
+      's.workspace_id as workspaceId',
+      's.actor_id as actorId',
+      's.actor_name as actorName',
+      's.plan_name as planName',
+      's.pop_used as popUsed',
+      's.pop_allowed as popAllowed',
+      's.status as status',
+      's.done_at as doneAt',
+      's.done_note as doneNote',
+    ]);
+}
+
+const asSalesRow = (r: Omit<SalesRequestRow, 'at'> & { at: Date | string }): SalesRequestRow => ({
+  ...r,
+  at: new Date(r.at),
+});
+
+/** Sales requests, newest first; only the open ones with `open`. */
+export async function listSalesRequests(db: Kysely<DB>, options: { open: boolean }): Promise<SalesRequestRow[]> {
+  let query = selectSales(db).orderBy('s.at', 'desc').orderBy('s.id', 'desc');
+  if (options.open) query = query.where('s.status', '=', 'open');
+  return (await query.execute()).map(asSalesRow);
+}
+
+/** Marks an open request done and returns it; undefined when there is no such open request. */
+export async function closeSalesRequest(
+  db: Kysely<DB>,
+  id: number,
+  done: { at: Date; note: string | null },
+): Promise<SalesRequestRow | undefined> {
+  const closed = await db
+    .updateTable('sales_requests')
+    .set({ status: 'done', done_at: done.at, done_note: done.note })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .returning('id')
+    .executeTakeFirst();
+  if (!closed) return undefined;
+  const row = await selectSales(db).where('s.id', '=', id).executeTakeFirst();
+  return row && asSalesRow(row);
+}
+
+export async function findSalesRequest(db: Kysely<DB>, id: number): Promise<SalesRequestRow | undefined> {
+  const row = await selectSales(db).where('s.id', '=', id).executeTakeFirst();
+  return row && asSalesRow(row);
+}

@@ -214,3 +214,88 @@ export async function diskUsedBytes(db: Kysely<DB>, hostingAccountId: number): P
     )`.execute(db);
   return Number(row.rows[0]?.bytes ?? 0);
 }
+
+/** What a hosting account holds, against which a plan's limits are checked. */
+export type HostingLoad = {
+  id: number;
+  username: string;
+  planName: string;
+  popAccounts: number;
+  forwarders: number;
+  largestQuotaMb: number;
+  usedBytes: number;
+};
+
+/** The load of the hosting accounts on a plan, or of one hosting account; locked with `forUpdate`. */
+export async function hostingLoads(
+  db: Kysely<DB>,
+  filter: { planId: number } | { hostingAccountId: number },
+  forUpdate = false,
+): Promise<HostingLoad[]> {
+  let query = db
+    .selectFrom('hosting_accounts as h')
+    .innerJoin('plans as p', 'p.id', 'h.plan_id')
+    .select((eb) => [
+      'h.id as id',
+      'h.username as username',
+      'p.name as planName',
+      eb
+        .selectFrom('mailboxes as m')
+        .whereRef('m.hosting_account_id', '=', 'h.id')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .as('popAccounts'),
+      eb
+        .selectFrom('forwarders as f')
+        .whereRef('f.hosting_account_id', '=', 'h.id')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .as('forwarders'),
+      eb
+        .selectFrom('mailboxes as m')
+        .whereRef('m.hosting_account_id', '=', 'h.id')
+        .select(sql<number>`coalesce(max(m.quota_mb), 0)::int`.as('n'))
+        .as('largestQuotaMb'),
+      // Kept by the trigger on mailbox_usage (mail production migration); not in the DB type.
+      sql<number>`coalesce((select u.bytes from hosting_usage u where u.hosting_account_id = h.id), 0)::float8`.as(
+        'usedBytes',
+      ),
+    ])
+    .orderBy('h.username');
+  query =
+    'planId' in filter
+      ? query.where('h.plan_id', '=', filter.planId)
+      : query.where('h.id', '=', filter.hostingAccountId);
+  const rows = await (forUpdate ? query.forUpdate('h') : query).execute();
+  return rows.map((r) => ({
+    ...r,
+    popAccounts: Number(r.popAccounts ?? 0),
+    forwarders: Number(r.forwarders ?? 0),
+    largestQuotaMb: Number(r.largestQuotaMb ?? 0),
+    usedBytes: Number(r.usedBytes ?? 0),
+  }));
+}
+
+export async function updatePlan(
+  db: Kysely<DB>,
+  id: number,
+  plan: { maxPopAccounts: number; diskQuotaMb: number; defaultQuotaMb: number; maxForwarders: number },
+): Promise<void> {
+  await db
+    .updateTable('plans')
+    .set({
+      max_pop_accounts: plan.maxPopAccounts,
+      disk_quota_mb: plan.diskQuotaMb,
+      default_quota_mb: plan.defaultQuotaMb,
+      max_forwarders: plan.maxForwarders,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setHostingAccountPlan(db: Kysely<DB>, hostingAccountId: number, planId: number): Promise<void> {
+  await db.updateTable('hosting_accounts').set({ plan_id: planId }).where('id', '=', hostingAccountId).execute();
+}
+
+/** Locks a plan row: edits of one plan, and moves onto it, queue here. */
+export async function lockPlan(db: Kysely<DB>, id: number): Promise<void> {
+  await db.selectFrom('plans').select('id').where('id', '=', id).forUpdate().executeTakeFirstOrThrow();
+}

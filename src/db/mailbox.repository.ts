@@ -262,6 +262,59 @@ export async function setMailboxSuspended(
 }
 
 /** Forget the usage of a deleted login, so a later account of the same name starts empty. */
-export async function deleteUsage(db: Kysely<DB>, username: string): Promise<void> {
-  await db.deleteFrom('mailbox_usage').where('username', '=', username).execute();
+export async function deleteUsage(db: Kysely<DB>, ...usernames: string[]): Promise<void> {
+  if (usernames.length > 0) await db.deleteFrom('mailbox_usage').where('username', 'in', usernames).execute();
+}
+
+/** Of the names asked about, those that already exist in their domain (with what was asked). */
+export async function existingNames<T extends { name: string; domainId: number }>(
+  db: Kysely<DB>,
+  wanted: readonly T[],
+): Promise<T[]> {
+  if (wanted.length === 0) return [];
+  const rows = await db
+    .selectFrom('mailboxes')
+    .select(['name', 'domain_id as domainId'])
+    .where('domain_id', 'in', [...new Set(wanted.map((w) => w.domainId))])
+    .where('name', 'in', [...new Set(wanted.map((w) => w.name))])
+    .execute();
+  const taken = new Set(rows.map((r) => `${r.domainId}/${r.name}`));
+  return wanted.filter((w) => taken.has(`${w.domainId}/${w.name}`));
+}
+
+/**
+ * Inserts many mailboxes in one statement; returns their ids in the order given. A name that exists
+ * already is skipped, so fewer ids than rows means a duplicate.
+ */
+export async function insertMailboxes(
+  db: Kysely<DB>,
+  mailboxes: readonly {
+    hostingAccountId: number;
+    domainId: number;
+    name: string;
+    passwordHash: string;
+    quotaMb: number;
+    at: Date;
+    passwordPending: boolean;
+  }[],
+): Promise<number[]> {
+  const rows = await db
+    .insertInto('mailboxes')
+    .values(
+      mailboxes.map((m) => ({
+        hosting_account_id: m.hostingAccountId,
+        domain_id: m.domainId,
+        name: m.name,
+        password_hash: m.passwordHash,
+        quota_mb: m.quotaMb,
+        created_at: m.at,
+        password_changed_at: m.at,
+        password_pending: m.passwordPending,
+      })),
+    )
+    .onConflict((oc) => oc.constraint('mailboxes_domain_name').doNothing())
+    .returning(['id', 'name', 'domain_id as domainId'])
+    .execute();
+  const ids = new Map(rows.map((r) => [`${r.domainId}/${r.name}`, r.id]));
+  return mailboxes.flatMap((m) => ids.get(`${m.domainId}/${m.name}`) ?? []);
 }

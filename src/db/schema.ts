@@ -139,6 +139,8 @@ export interface SalesRequestsTable {
   pop_used: number;
   pop_allowed: number;
   status: ColumnType<string, string | undefined, string>;
+  done_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  done_note: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RateLimitsTable {

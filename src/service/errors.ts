@@ -48,6 +48,8 @@ export type DomainError =
   | { code: 'CONFIRMATION_REQUIRED'; command: string }
   | { code: 'SECRET_NEEDS_TERMINAL' }
   | { code: 'LINKS_NOT_CONFIGURED' }
+  | { code: 'PLAN_CHANGE_REFUSED'; plan: string; problems: string[] }
+  | { code: 'IMPORT_REFUSED'; problems: { line: number; value: string; rule: string }[] }
   | { code: 'LINK_GONE' }
   | { code: 'LINK_TRIES'; limit: number; retryAfterSeconds: number };
 
@@ -232,6 +234,16 @@ export function describeError(e: DomainError): string {
       return (
         'Password not changed: without a terminal, give it on standard input with --password-stdin (one line), ' +
         'or run passwd without --own for a generated one.'
+      );
+    case 'IMPORT_REFUSED':
+      return (
+        `Nothing imported: ${e.problems.length} row${e.problems.length === 1 ? ' has a problem' : 's have problems'} ` +
+        `(--dry-run lists them all). First: line ${e.problems[0]?.line}: ${e.problems[0]?.rule}.`
+      );
+    case 'PLAN_CHANGE_REFUSED':
+      return (
+        `Not changed: plan "${e.plan}" would put ${e.problems.length === 1 ? 'a hosting account' : 'hosting accounts'} ` +
+        `over its limits: ${e.problems.join('; ')}. Make room first, or choose larger limits.`
       );
     case 'LINKS_NOT_CONFIGURED':
       return (

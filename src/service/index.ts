@@ -6,6 +6,7 @@ import { createProvisioningService } from './provisioning.service.ts';
 import { createPendingService } from './pending.service.ts';
 import { createForwarderService } from './forwarder.service.ts';
 import { createLinkService } from './link.service.ts';
+import { createImportService } from './import.service.ts';
 import type { ServiceDeps } from './context.ts';
 
 /** The one service every adapter shares: it enforces every rule, whatever the platform. */
@@ -19,6 +20,7 @@ export function createService(deps: ServiceDeps) {
     pending: createPendingService(deps),
     forwarders: createForwarderService(deps),
     links: createLinkService(deps),
+    imports: createImportService(deps),
   };
 }
 

@@ -1,13 +1,19 @@
 import { diskUsedBytes, listDomains, setCatchall, type HostingAccountRow } from '../db/hosting.repository.ts';
 import { countMailboxes, findMailbox, getMailbox } from '../db/mailbox.repository.ts';
-import { insertSalesRequest } from '../db/audit.repository.ts';
+import {
+  closeSalesRequest,
+  findSalesRequest,
+  insertSalesRequest,
+  listSalesRequests,
+  type SalesRequestRow,
+} from '../db/audit.repository.ts';
 import { listForwarders } from '../db/forwarder.repository.ts';
 import type { CatchallMode } from '../db/schema.ts';
 import { fail, guard, type Result } from './errors.ts';
 import { normalizeAccountName } from './names.ts';
 import { resolveDomain, resolveHostingAccount } from './targets.ts';
 import { consumeIn } from './pending.service.ts';
-import { writeAudit, type Access, type ServiceDeps } from './context.ts';
+import { CONSOLE_ACTOR, writeAudit, type Access, type ServiceDeps } from './context.ts';
 
 export type PlanView = {
   hostingAccount: string;
@@ -90,6 +96,40 @@ export function createPlanService(deps: ServiceDeps) {
           'sales request recorded',
         );
         return { ...view, requestId: id };
+      });
+    },
+
+    /** Sales requests for the console, newest first (only the open ones with `open`). */
+    listSales: (options: { open: boolean }): Promise<SalesRequestRow[]> => listSalesRequests(db, options),
+
+    /**
+     * Marks a sales request done (after the plan change), audited; returns it, so its requester can be
+     * told where they asked. A request already done is refused with when it was done.
+     */
+    async closeSales(id: number, note: string | undefined, requestId: string): Promise<Result<SalesRequestRow>> {
+      return guard(async () => {
+        const closed = await db.transaction().execute(async (trx) => {
+          const row = await closeSalesRequest(trx, id, { at: clock.now(), note: note ?? null });
+          if (!row) {
+            const existing = await findSalesRequest(trx, id);
+            if (!existing) fail({ code: 'NOT_FOUND', what: 'sales request', value: String(id) });
+            fail({
+              code: 'INVALID_VALUE',
+              what: 'sales request',
+              value: String(id),
+              rule: `it was already done${existing.doneAt ? ` on ${existing.doneAt.toISOString().slice(0, 16)} UTC` : ''}`,
+            });
+          }
+          await writeAudit(trx, deps, CONSOLE_ACTOR, requestId, {
+            command: 'sales done',
+            target: row.hostingAccount,
+            outcome: 'ok',
+            detail: `request ${id} of ${row.actorName} (${row.platform})${note ? `: ${note}` : ''}`,
+          });
+          return row;
+        });
+        logger.info({ command: 'sales done', target: closed.hostingAccount, salesRequest: id }, 'sales request done');
+        return closed;
       });
     },
 

@@ -1,6 +1,11 @@
 import {
   countHostingAccounts,
   findDomain,
+  hostingLoads,
+  lockPlan,
+  setHostingAccountPlan,
+  updatePlan,
+  type HostingLoad,
   findHostingAccountByUsername,
   findPlanByName,
   insertDomain,
@@ -17,6 +22,39 @@ import { isValidDomain, isValidUsername, normalizeDomain } from './names.ts';
 import { generatePassword, requireStrongPassword } from './passwords.ts';
 import type { Secret } from './secret.ts';
 import { CONSOLE_ACTOR, writeAudit, type ServiceDeps } from './context.ts';
+import { formatBytes, formatMb, MB } from './units.ts';
+
+/** What would be over a plan's limits in one hosting account, as sentences; none when it fits. */
+function overLimits(load: HostingLoad, plan: Required<PlanSpec>): string[] {
+  const problems: string[] = [];
+  const who = load.username;
+  if (load.popAccounts > plan.maxPopAccounts)
+    problems.push(`${who} has ${load.popAccounts} POP accounts (limit ${plan.maxPopAccounts})`);
+  if (load.usedBytes > plan.diskQuotaMb * MB)
+    problems.push(`${who} stores ${formatBytes(load.usedBytes)} (disk ${formatMb(plan.diskQuotaMb)})`);
+  if (load.largestQuotaMb > plan.diskQuotaMb)
+    problems.push(
+      `${who} has a POP account with a ${formatMb(load.largestQuotaMb)} quota (disk ${formatMb(plan.diskQuotaMb)})`,
+    );
+  if (plan.maxForwarders > 0 && load.forwarders > plan.maxForwarders)
+    problems.push(`${who} has ${load.forwarders} forwarders (limit ${plan.maxForwarders})`);
+  return problems;
+}
+
+/** A plan row as a spec. */
+const specOf = (p: {
+  name: string;
+  max_pop_accounts: number;
+  disk_quota_mb: number;
+  default_quota_mb: number;
+  max_forwarders: number;
+}): Required<PlanSpec> => ({
+  name: p.name,
+  maxPopAccounts: p.max_pop_accounts,
+  diskQuotaMb: p.disk_quota_mb,
+  defaultQuotaMb: p.default_quota_mb,
+  maxForwarders: p.max_forwarders,
+});
 
 export type PlanSpec = {
   name: string;
@@ -86,14 +124,85 @@ export function createProvisioningService(deps: ServiceDeps) {
     },
 
     async listPlans(): Promise<PlanSpec[]> {
+      return (await listPlans(db)).map(specOf);
+    },
+
+    /**
+     * Changes a plan's limits. Refused, naming each one, when a hosting account on it would be over the
+     * new limits; decided with the plan and its hosting accounts locked, so no `add` slips past.
+     */
+    async editPlan(
+      name: string,
+      changes: Partial<Omit<PlanSpec, 'name'>>,
+      requestId: string,
+    ): Promise<Result<{ before: Required<PlanSpec>; after: Required<PlanSpec>; hostingAccounts: number }>> {
+      return guard(async () => {
+        const row = await findPlanByName(db, name);
+        if (!row) fail({ code: 'NOT_FOUND', what: 'plan', value: name });
+        return db.transaction().execute(async (trx) => {
+          await lockPlan(trx, row.id);
+          const before = specOf((await findPlanByName(trx, name))!);
+          const after = {
+            ...before,
+            ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)),
+          };
+          if (after.defaultQuotaMb > after.diskQuotaMb)
+            fail({
+              code: 'QUOTA_OVER_DISK',
+              value: formatMb(after.defaultQuotaMb),
+              quotaMb: after.defaultQuotaMb,
+              diskMb: after.diskQuotaMb,
+            });
+          const loads = await hostingLoads(trx, { planId: row.id }, true);
+          const problems = loads.flatMap((load) => overLimits(load, after));
+          if (problems.length > 0) fail({ code: 'PLAN_CHANGE_REFUSED', plan: name, problems });
+          await updatePlan(trx, row.id, after);
+          await writeAudit(trx, deps, CONSOLE_ACTOR, requestId, {
+            command: 'plan edit',
+            target: name,
+            outcome: 'ok',
+            detail: planChanges(before, after),
+          });
+          return { before, after, hostingAccounts: loads.length };
+        });
+      });
+    },
+
+    /** Moves a hosting account to another plan; refused, naming why, when it would be over the new limits. */
+    async movePlan(
+      username: string,
+      planName: string,
+      requestId: string,
+    ): Promise<Result<{ username: string; from: string; to: Required<PlanSpec> }>> {
+      return guard(async () => {
+        const account = await hostingAccountByUsername(username);
+        const row = await findPlanByName(db, planName);
+        if (!row) fail({ code: 'NOT_FOUND', what: 'plan', value: planName });
+        const to = specOf(row);
+        return db.transaction().execute(async (trx) => {
+          await lockPlan(trx, row.id);
+          const [load] = await hostingLoads(trx, { hostingAccountId: account.id }, true);
+          const problems = load ? overLimits(load, to) : [];
+          if (problems.length > 0) fail({ code: 'PLAN_CHANGE_REFUSED', plan: planName, problems });
+          await setHostingAccountPlan(trx, account.id, row.id);
+          await writeAudit(trx, deps, CONSOLE_ACTOR, requestId, {
+            command: 'account plan',
+            target: account.username,
+            outcome: 'ok',
+            detail: `${load?.planName ?? account.planName} → ${planName}`,
+            hostingAccountId: account.id,
+          });
+          return { username: account.username, from: load?.planName ?? account.planName, to };
+        });
+      });
+    },
+
+    /** Every plan with its limits and what each hosting account on it uses. */
+    async plansUsage(): Promise<(Required<PlanSpec> & { hostingAccounts: HostingLoad[] })[]> {
       const plans = await listPlans(db);
-      return plans.map((p) => ({
-        name: p.name,
-        maxPopAccounts: p.max_pop_accounts,
-        diskQuotaMb: p.disk_quota_mb,
-        defaultQuotaMb: p.default_quota_mb,
-        maxForwarders: p.max_forwarders,
-      }));
+      return Promise.all(
+        plans.map(async (p) => ({ ...specOf(p), hostingAccounts: await hostingLoads(db, { planId: p.id }) })),
+      );
     },
 
     /**
@@ -256,4 +365,16 @@ export function createProvisioningService(deps: ServiceDeps) {
     },
   };
   return service;
+}
+
+/** `accounts 5 → 10, disk 1 GB → 2 GB`: what a plan edit changed, for the audit. */
+function planChanges(before: Required<PlanSpec>, after: Required<PlanSpec>): string {
+  const parts = [
+    before.maxPopAccounts !== after.maxPopAccounts && `accounts ${before.maxPopAccounts} → ${after.maxPopAccounts}`,
+    before.diskQuotaMb !== after.diskQuotaMb && `disk ${formatMb(before.diskQuotaMb)} → ${formatMb(after.diskQuotaMb)}`,
+    before.defaultQuotaMb !== after.defaultQuotaMb &&
+      `default quota ${formatMb(before.defaultQuotaMb)} → ${formatMb(after.defaultQuotaMb)}`,
+    before.maxForwarders !== after.maxForwarders && `forwarders ${before.maxForwarders} → ${after.maxForwarders}`,
+  ].filter((p): p is string => typeof p === 'string');
+  return parts.join(', ') || 'no change';
 }

@@ -2,7 +2,7 @@ import type { Dispatcher } from '../../commands/dispatch.ts';
 import type { Reply } from '../../commands/reply.ts';
 import { CONSOLE_ACTOR } from '../../service/context.ts';
 import { Secret } from '../../service/secret.ts';
-import { renderReply } from './render.ts';
+import { renderReply, replyAsJson } from './render.ts';
 import { errorReply } from '../../commands/replies.ts';
 import type { ConsoleIO } from './terminal.ts';
 
@@ -52,9 +52,17 @@ export async function runConsoleCommand(dispatcher: Dispatcher, io: ConsoleIO, t
   return reply;
 }
 
-/** `popbot pop <words…>`: prints the reply (errors on stderr) and returns the exit code. */
+/**
+ * `popbot pop <words…> [--json]`: prints the reply (errors on stderr) and returns the exit code. With
+ * `--json`, one JSON object on standard output instead (see `replyAsJson`), errors included.
+ */
 export async function runOneShot(dispatcher: Dispatcher, io: ConsoleIO, words: string[]): Promise<number> {
-  const reply = await runConsoleCommand(dispatcher, io, words.join(' '));
+  const json = words.includes('--json');
+  const reply = await runConsoleCommand(dispatcher, io, words.filter((w) => w !== '--json').join(' '));
+  if (json) {
+    io.out(JSON.stringify(replyAsJson(reply)));
+    return reply.errorCode ? 1 : 0;
+  }
   if (reply.errorCode) {
     io.err(renderReply(reply));
     return 1;

@@ -53,3 +53,44 @@ export function renderDemoNotice(
     '  Try: pop add scott 10MB',
   ].join('\n');
 }
+
+/**
+ * A reply as one JSON object for scripts (`--json`), a stable shape documented in the README:
+ * `{ ok: true, title, tone, lines?, fields?, rows?, footer?, login?, actions? }`, or
+ * `{ error: { code, message } }`. The console is private to its operator, so `login.password` is
+ * there as the console would print it.
+ */
+export function replyAsJson(reply: Reply): Record<string, unknown> {
+  if (reply.errorCode) return { error: { code: reply.errorCode, message: (reply.lines ?? [reply.title]).join('\n') } };
+  const s = reply.secret;
+  return {
+    ok: true,
+    tone: reply.tone,
+    title: reply.title,
+    ...(reply.lines?.length ? { lines: reply.lines } : {}),
+    ...(reply.fields?.length ? { fields: reply.fields } : {}),
+    ...(reply.rows?.length ? { rows: reply.rows } : {}),
+    ...(reply.footer ? { footer: reply.footer } : {}),
+    ...(s
+      ? {
+          login: {
+            address: s.address,
+            logins: s.logins,
+            ...(s.password ? { password: s.password.reveal() } : {}),
+            incoming: s.server,
+            outgoing: s.outgoing,
+            ...(s.link
+              ? { link: { kind: s.link.kind, url: s.link.url.reveal(), expiresAt: s.link.expiresAt.toISOString() } }
+              : {}),
+          },
+        }
+      : {}),
+    ...(reply.actions?.some((a) => a.hint)
+      ? {
+          actions: reply.actions
+            .filter((a) => a.hint)
+            .map((a) => ({ kind: a.kind, label: a.label, command: `pop ${a.hint}` })),
+        }
+      : {}),
+  };
+}

@@ -11,6 +11,8 @@ export type ConsoleIO = {
   readSecret(prompt: string): Promise<string | null>;
   /** A person at a terminal (confirmations are asked), not a script. */
   interactive: boolean;
+  /** A status line rewritten in place on a terminal (long imports); nothing elsewhere. */
+  progress?(text: string): void;
   close(): void;
 };
 
@@ -66,6 +68,9 @@ export function terminalIO(
     readLine: (prompt) => read(prompt, false),
     readSecret: (prompt) => read(prompt, true),
     interactive: tty,
+    progress: (text) => {
+      if ((error as { isTTY?: boolean }).isTTY) error.write(`\r${text}\u001b[K`);
+    },
     close: () => rl?.close(),
   };
 }

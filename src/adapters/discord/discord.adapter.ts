@@ -26,6 +26,7 @@ import { compactAddress, MAX_PASSWORD_LENGTH } from '../../service/index.ts';
 import { discordOptions, toCommandInput, type OptionValues } from './commands.ts';
 import { findCommand } from '../../commands/registry.ts';
 import { decodeButton, OWN_PASSWORD_MODAL, renderMessage } from './render.ts';
+import { tellInDm } from './notify.ts';
 
 export type DiscordSettings = {
   token: string;
@@ -269,12 +270,7 @@ export function createDiscordAdapter(deps: { dispatcher: Dispatcher; logger: Log
   return {
     client,
     /** Tells one person privately, later (a link's owner set a password): a direct message. */
-    async notify(userId: string, reply: Reply) {
-      const channel = (await client.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as {
-        id: string;
-      };
-      await client.rest.post(Routes.channelMessages(channel.id), { body: renderEdit(reply) });
-    },
+    notify: (userId: string, reply: Reply) => tellInDm(client.rest, userId, reply),
     /** Connects to the gateway; discord.js reconnects by itself. */
     async start() {
       await client.login(settings.token);

@@ -14,6 +14,7 @@ import type { Actor } from '../../service/context.ts';
 import { Secret } from '../../service/secret.ts';
 import { compactAddress, MAX_PASSWORD_LENGTH } from '../../service/index.ts';
 import { ACTION_PREFIX, kindOfActionId, LINK_BUTTON, renderBlocks } from './render.ts';
+import { tellInDm } from './notify.ts';
 
 export type SlackSettings = {
   botToken: string;
@@ -152,7 +153,7 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
         log.warn({ err: { message: (error as Error).message } }, 'ephemeral fallback failed; trying a direct message');
       }
     }
-    await app.client.chat.postMessage({ channel: target.userId, text, blocks });
+    await tellInDm(app.client, target.userId, reply);
   }
 
   /** The non-secret line for the audit or sales channel, when one is configured. */
@@ -295,9 +296,7 @@ export async function createSlackAdapter(deps: { dispatcher: Dispatcher; logger:
       return true;
     },
     /** Tells one person privately, later (a link's owner set a password): a direct message from the app. */
-    async notify(userId: string, reply: Reply) {
-      await tellPrivately({ responseUrl: '', userId }, reply);
-    },
+    notify: (userId: string, reply: Reply) => tellInDm(app.client, userId, reply),
     /** Connects Socket Mode; HTTP mode needs nothing more. */
     async start() {
       if (settings.appToken) await app.start();
