@@ -13,6 +13,7 @@ import { ARGON2, benchCore } from './core.ts';
 import { benchSlack } from './slack.bench.ts';
 import { benchStartup } from './startup.bench.ts';
 import { benchMailLookups, benchPop3Logins } from './mail.bench.ts';
+import { benchImport } from './import.bench.ts';
 
 const ACCOUNTS = 10_000;
 const rows: [string, string][] = [];
@@ -185,6 +186,7 @@ process.stderr.write('popbot bench — measuring…\n');
 await withBenchDatabase(async (url) => {
   await benchService(url);
   await benchSlack(url, report);
+  await benchImport(url, report);
   benchStartup(url, report);
 });
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

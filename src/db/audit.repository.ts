@@ -14,6 +14,11 @@ export async function insertAuditEntry(db: Kysely<DB>, entry: AuditInsert): Prom
   return row.count;
 }
 
+/** Inserts many entries (no collapse keys) in one statement. */
+export async function insertAuditEntries(db: Kysely<DB>, entries: AuditInsert[]): Promise<void> {
+  if (entries.length > 0) await db.insertInto('audit_entries').values(entries).execute();
+}
+
 /**
  * Marks the entries of one request's change as not delivered (SPEC §4): the change was undone,
  * or could not be, as `detail` says.

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { DB, Platform } from '../db/schema.ts';
 import type { ScopeFilter } from '../db/hosting.repository.ts';
-import { insertAuditEntry } from '../db/audit.repository.ts';
+import { insertAuditEntries, insertAuditEntry } from '../db/audit.repository.ts';
 import type { Hasher, Random } from './passwords.ts';
 import type { Role } from './roles.ts';
 import type { MailSessions } from './mail-sessions.ts';
@@ -81,6 +81,34 @@ export type AuditFacts = {
    */
   collapse?: 'actor' | 'workspace';
 };
+
+/** Writes one entry per target, in one statement (a bulk import): no collapsing. */
+export async function writeAudits(
+  db: Kysely<DB> | Transaction<DB>,
+  deps: Pick<ServiceDeps, 'clock'>,
+  actor: Actor,
+  requestId: string,
+  entries: Omit<AuditFacts, 'collapse'>[],
+): Promise<void> {
+  const at = deps.clock.now();
+  await insertAuditEntries(
+    db,
+    entries.map((facts) => ({
+      at,
+      collapse_key: null,
+      platform: actor.platform,
+      workspace_id: actor.workspaceId,
+      actor_id: actor.userId,
+      actor_name: actor.userName,
+      hosting_account_id: facts.hostingAccountId ?? null,
+      command: facts.command,
+      target: facts.target ?? null,
+      outcome: facts.outcome,
+      detail: facts.detail ?? null,
+      request_id: requestId,
+    })),
+  );
+}
 
 /** Writes an audit entry; returns how many times its collapse key has been seen this minute (1 for a new row). */
 export async function writeAudit(

@@ -6,7 +6,7 @@ import {
   type HostingAccountRow,
 } from '../db/hosting.repository.ts';
 import { countMailboxes, deleteUsage, existingNames, insertMailboxes } from '../db/mailbox.repository.ts';
-import { CONSOLE_ACTOR, writeAudit, type Access, type ServiceDeps } from './context.ts';
+import { CONSOLE_ACTOR, writeAudits, type Access, type ServiceDeps } from './context.ts';
 import { describeError, fail, guard, type Result } from './errors.ts';
 import { issueLinkIn, type IssuedLink } from './link.service.ts';
 import { loginsOf, normalizeAccountName, normalizeDomain } from './names.ts';
@@ -114,7 +114,10 @@ export function createImportService(deps: ServiceDeps) {
     return { problems, planned, hostings };
   }
 
-  /** Hashes many passwords at once: as many at a time as the machine has cores (libuv hashes off the loop). */
+  /**
+   * Hashes many passwords at once, off the event loop: as many at a time as the machine has cores, and at
+   * least as many as libuv's thread pool runs (4), so that no hashing thread waits.
+   */
   async function hashAll(passwords: Secret[], progress?: (done: number) => void): Promise<string[]> {
     const hashes: string[] = new Array(passwords.length);
     let next = 0;
@@ -126,7 +129,8 @@ export function createImportService(deps: ServiceDeps) {
         progress?.(++done);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(passwords.length, availableParallelism()) }, worker));
+    const threads = Math.max(availableParallelism(), Number(process.env.UV_THREADPOOL_SIZE) || 4);
+    await Promise.all(Array.from({ length: Math.min(passwords.length, threads) }, worker));
     return hashes;
   }
 
@@ -198,16 +202,22 @@ export function createImportService(deps: ServiceDeps) {
               );
               if (ids.length !== list.length)
                 fail({ code: 'ACCOUNT_EXISTS', address: `one of the ${list.length} accounts of ${hosting.username}` });
+              await writeAudits(
+                trx,
+                deps,
+                CONSOLE_ACTOR,
+                options.requestId,
+                list.map((p) => ({
+                  command: 'import',
+                  target: `${p.name}@${p.domain}`,
+                  outcome: 'ok' as const,
+                  detail: `quota ${p.quotaMb} MB${options.links ? '; password to be set by the owner' : ''}`,
+                  hostingAccountId: hostingId,
+                })),
+              );
               const accounts: Imported[] = [];
               for (const [i, p] of list.entries()) {
                 const address = `${p.name}@${p.domain}`;
-                await writeAudit(trx, deps, CONSOLE_ACTOR, options.requestId, {
-                  command: 'import',
-                  target: address,
-                  outcome: 'ok',
-                  detail: `quota ${p.quotaMb} MB${options.links ? '; password to be set by the owner' : ''}`,
-                  hostingAccountId: hostingId,
-                });
                 const link = options.links
                   ? await issueLinkIn(trx, deps, access, {
                       kind: 'set-own',
