@@ -19,6 +19,8 @@ describe('Slack app manifest', () => {
     expect(manifest.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
     expect(manifest.settings.interactivity.message_menu_options_url).toMatch(/\/slack\/events$/);
     expect(manifest.settings.socket_mode_enabled).toBe(false);
+    // Direct messages (link used, sales request done) need the Messages tab.
+    expect(manifest.features.app_home).toMatchObject({ messages_tab_enabled: true });
   });
 });
 
