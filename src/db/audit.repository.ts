@@ -86,16 +86,8 @@ export async function countAuditEntries(db: Kysely<DB>, filter: AuditFilter): Pr
 
 export async function insertSalesRequest(
   db: Kysely<DB>,
-  request: {
-    at: Date;
+  request: Omit<SalesRequestRow, 'id' | 'hostingAccount' | 'status' | 'doneAt' | 'doneNote'> & {
     hostingAccountId: number;
-    platform: AuditInsert['platform'];
-    workspaceId: string;
-    actorId: string;
-    actorName: string;
-    planName: string;
-    popUsed: number;
-    popAllowed: number;
   },
 ): Promise<number> {
   const row = await db

@@ -126,34 +126,13 @@ export async function findMailboxAddresses(
   return rows.map((r) => r.address);
 }
 
+/** Inserts one mailbox; returns its id, or 0 when the name exists already in its domain. */
 export async function insertMailbox(
   db: Kysely<DB>,
-  mailbox: {
-    hostingAccountId: number;
-    domainId: number;
-    name: string;
-    passwordHash: string;
-    quotaMb: number;
-    at: Date;
-    passwordPending?: boolean;
-  },
+  mailbox: Omit<NewMailbox, 'passwordPending'> & { passwordPending?: boolean },
 ): Promise<number> {
-  const row = await db
-    .insertInto('mailboxes')
-    .values({
-      hosting_account_id: mailbox.hostingAccountId,
-      domain_id: mailbox.domainId,
-      name: mailbox.name,
-      password_hash: mailbox.passwordHash,
-      quota_mb: mailbox.quotaMb,
-      created_at: mailbox.at,
-      password_changed_at: mailbox.at,
-      password_pending: mailbox.passwordPending ?? false,
-    })
-    .onConflict((oc) => oc.constraint('mailboxes_domain_name').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return row?.id ?? 0;
+  const [id] = await insertMailboxes(db, [{ ...mailbox, passwordPending: mailbox.passwordPending ?? false }]);
+  return id ?? 0;
 }
 
 /** A mailbox row as a change sees it, locked until the change's transaction ends. */
@@ -266,6 +245,16 @@ export async function deleteUsage(db: Kysely<DB>, ...usernames: string[]): Promi
   if (usernames.length > 0) await db.deleteFrom('mailbox_usage').where('username', 'in', usernames).execute();
 }
 
+type NewMailbox = {
+  hostingAccountId: number;
+  domainId: number;
+  name: string;
+  passwordHash: string;
+  quotaMb: number;
+  at: Date;
+  passwordPending: boolean;
+};
+
 /** Of the names asked about, those that already exist in their domain (with what was asked). */
 export async function existingNames<T extends { name: string; domainId: number }>(
   db: Kysely<DB>,
@@ -286,18 +275,7 @@ export async function existingNames<T extends { name: string; domainId: number }
  * Inserts many mailboxes in one statement; returns their ids in the order given. A name that exists
  * already is skipped, so fewer ids than rows means a duplicate.
  */
-export async function insertMailboxes(
-  db: Kysely<DB>,
-  mailboxes: readonly {
-    hostingAccountId: number;
-    domainId: number;
-    name: string;
-    passwordHash: string;
-    quotaMb: number;
-    at: Date;
-    passwordPending: boolean;
-  }[],
-): Promise<number[]> {
+export async function insertMailboxes(db: Kysely<DB>, mailboxes: readonly NewMailbox[]): Promise<number[]> {
   const rows = await db
     .insertInto('mailboxes')
     .values(

@@ -93,20 +93,7 @@ export async function writeAudits(
   const at = deps.clock.now();
   await insertAuditEntries(
     db,
-    entries.map((facts) => ({
-      at,
-      collapse_key: null,
-      platform: actor.platform,
-      workspace_id: actor.workspaceId,
-      actor_id: actor.userId,
-      actor_name: actor.userName,
-      hosting_account_id: facts.hostingAccountId ?? null,
-      command: facts.command,
-      target: facts.target ?? null,
-      outcome: facts.outcome,
-      detail: facts.detail ?? null,
-      request_id: requestId,
-    })),
+    entries.map((facts) => auditRow(at, actor, requestId, facts, null)),
   );
 }
 
@@ -124,18 +111,21 @@ export async function writeAudit(
   const collapseKey = facts.collapse
     ? [actor.platform, actor.workspaceId, who, facts.command, facts.outcome, facts.detail ?? '', minute].join('|')
     : null;
-  return insertAuditEntry(db, {
-    at,
-    collapse_key: collapseKey,
-    platform: actor.platform,
-    workspace_id: actor.workspaceId,
-    actor_id: actor.userId,
-    actor_name: actor.userName,
-    hosting_account_id: facts.hostingAccountId ?? null,
-    command: facts.command,
-    target: facts.target ?? null,
-    outcome: facts.outcome,
-    detail: facts.detail ?? null,
-    request_id: requestId,
-  });
+  return insertAuditEntry(db, auditRow(at, actor, requestId, facts, collapseKey));
 }
+
+/** An audit entry as its row. */
+const auditRow = (at: Date, actor: Actor, requestId: string, facts: AuditFacts, collapseKey: string | null) => ({
+  at,
+  collapse_key: collapseKey,
+  platform: actor.platform,
+  workspace_id: actor.workspaceId,
+  actor_id: actor.userId,
+  actor_name: actor.userName,
+  hosting_account_id: facts.hostingAccountId ?? null,
+  command: facts.command,
+  target: facts.target ?? null,
+  outcome: facts.outcome,
+  detail: facts.detail ?? null,
+  request_id: requestId,
+});
