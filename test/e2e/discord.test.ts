@@ -105,6 +105,28 @@ const STRING = 3,
   MENTIONABLE = 9;
 type Opt = { type: number; name: string; value: string | number | boolean; focused?: boolean };
 
+/** `/pop list` sent in a direct message (no guild) by a member; returns the interaction id. */
+function sendDm(member: Member): string {
+  const id = nextId();
+  feed({
+    id,
+    application_id: APP,
+    type: 2,
+    token: `tok${id}`,
+    version: 1,
+    channel_id: CHANNEL,
+    channel: { id: CHANNEL, type: 1, recipients: [user(member.id)] },
+    user: user(member.id),
+    data: { id: '1', name: 'pop', type: 1, options: [{ type: 1, name: 'list', options: [] }] },
+    locale: 'en-US',
+    app_permissions: '0',
+    entitlements: [],
+    authorizing_integration_owners: {},
+    context: 1,
+  });
+  return id;
+}
+
 function feed(payload: unknown) {
   (
     client as unknown as { actions: { InteractionCreate: { handle(p: unknown): void } } }
@@ -498,23 +520,7 @@ describe('Discord: /pop through discord.js with raw interactions (SPEC §7)', ()
   });
 
   it('a DM is refused: popbot works in servers only', async () => {
-    const id = nextId();
-    feed({
-      id,
-      application_id: APP,
-      type: 2,
-      token: `tok${id}`,
-      version: 1,
-      channel_id: CHANNEL,
-      channel: { id: CHANNEL, type: 1, recipients: [user(ADMIN.id)] },
-      user: user(ADMIN.id),
-      data: { id: '1', name: 'pop', type: 1, options: [{ type: 1, name: 'list', options: [] }] },
-      locale: 'en-US',
-      app_permissions: '0',
-      entitlements: [],
-      authorizing_integration_owners: {},
-      context: 1,
-    });
+    const id = sendDm(ADMIN);
     const [reply] = await fake.waitFor(`tok${id}`, 1);
     expect(JSON.stringify(reply!.json)).toContain('popbot works in servers only');
   });
@@ -846,23 +852,7 @@ describe('Discord: exactly once, and nothing stranded (SPEC §12, §4, §6)', ()
     expect(rows.length).toBeLessThanOrEqual(3);
     expect(rows.every((r) => r.outcome === 'denied')).toBe(true);
 
-    const id = nextId();
-    feed({
-      id,
-      application_id: APP,
-      type: 2,
-      token: `tok${id}`,
-      version: 1,
-      channel_id: CHANNEL,
-      channel: { id: CHANNEL, type: 1, recipients: [user(NOBODY.id)] },
-      user: user(NOBODY.id),
-      data: { id: '1', name: 'pop', type: 1, options: [{ type: 1, name: 'list', options: [] }] },
-      locale: 'en-US',
-      app_permissions: '0',
-      entitlements: [],
-      authorizing_integration_owners: {},
-      context: 1,
-    });
+    const id = sendDm(NOBODY);
     await fake.waitFor(`tok${id}`, 1);
     expect(
       await database.db

@@ -137,6 +137,11 @@ const buttons = (reply: { blocks: unknown[] }) =>
     .filter((b) => b.type === 'actions')
     .flatMap((b) => b.elements ?? []);
 
+/** The stored hash of an account's password, or undefined when it does not exist. */
+const hashOf = async (name: string) =>
+  (await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', name).executeTakeFirst())
+    ?.password_hash;
+
 describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
   it.each([
     ['help', 'popbot commands'],
@@ -251,28 +256,14 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     const view = lastOpenedView();
     expect(view.callback_id).toBe('popbot_own_password');
 
-    const hashBefore = (
-      await database.db
-        .selectFrom('mailboxes')
-        .select('password_hash')
-        .where('name', '=', 'mod')
-        .executeTakeFirstOrThrow()
-    ).password_hash;
+    const hashBefore = await hashOf('mod');
     const weak = await submit(view, { password: { value: { type: 'plain_text_input', value: 'password123' } } }, ADMIN);
     expect(weak.status).toBe(200);
     const errors = JSON.parse(weak.text);
     expect(errors.response_action).toBe('errors');
     expect(errors.errors.password).toContain('too easy to guess');
     expect(weak.text).not.toContain('password123');
-    expect(
-      (
-        await database.db
-          .selectFrom('mailboxes')
-          .select('password_hash')
-          .where('name', '=', 'mod')
-          .executeTakeFirstOrThrow()
-      ).password_hash,
-    ).toBe(hashBefore);
+    expect(await hashOf('mod')).toBe(hashBefore);
 
     const strong = await submit(
       view,
@@ -285,15 +276,7 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     expect(confirmation).toMatchObject({ response_type: 'ephemeral' });
     expect(JSON.stringify(confirmation)).toContain('Your password is set');
     expect(JSON.stringify(confirmation)).not.toContain('violet-kettle-marsh-harbor');
-    expect(
-      (
-        await database.db
-          .selectFrom('mailboxes')
-          .select('password_hash')
-          .where('name', '=', 'mod')
-          .executeTakeFirstOrThrow()
-      ).password_hash,
-    ).not.toBe(hashBefore);
+    expect(await hashOf('mod')).not.toBe(hashBefore);
   });
 
   it('the plan-limit reply offers "Request more POP accounts", which records a sales request and tells sales', async () => {
@@ -443,10 +426,6 @@ describe('Slack: secrets stay private (SPEC §4)', () => {
 describe('Slack: exactly once, and no password left in force that nobody received (SPEC §12, §4)', () => {
   const auditOf = (target: string) =>
     database.db.selectFrom('audit_entries').selectAll().where('target', '=', target).orderBy('id').execute();
-  const hashOf = async (name: string) =>
-    (await database.db.selectFrom('mailboxes').select('password_hash').where('name', '=', name).executeTakeFirst())
-      ?.password_hash;
-
   it('point 1: a double click on Delete deletes once, audits once, and the second click says what happened', async () => {
     await command('add twice');
     const { reply, id } = await command('delete twice');

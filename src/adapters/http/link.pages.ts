@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import type { Reply } from '../../commands/reply.ts';
+import { mailServer, untilText, type Reply } from '../../commands/reply.ts';
 import { describeError, MAX_PASSWORD_LENGTH, Secret, type DomainError, type Result } from '../../service/index.ts';
 import type { LinkRequester, LinkService, OpenLink, OwnerLogin } from '../../service/link.service.ts';
 import type { HttpHandler } from './http.server.ts';
@@ -52,11 +52,6 @@ function loadAssets(dir: string | undefined, logger: Logger): Map<string, Buffer
   return assets;
 }
 
-/** `until Sat 28 Nov, 10:15 UTC`. */
-const until = (at: Date) =>
-  `${at.toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })}, ` +
-  `${at.toISOString().slice(11, 16)} UTC`;
-
 function layout(title: string, body: string, withScript = false): string {
   return [
     '<!doctype html>',
@@ -77,7 +72,7 @@ function layout(title: string, body: string, withScript = false): string {
 
 /** The client settings a mail app needs, shown once a link has been used. */
 function settingsList(login: OwnerLogin): string {
-  const security = (port: number) => (port === 995 || port === 465 ? 'SSL/TLS' : 'STARTTLS');
+  const security = (server: { host: string; port: number }) => mailServer(server).security;
   const [first, second] = login.logins;
   return [
     '<dl>',
@@ -85,9 +80,9 @@ function settingsList(login: OwnerLogin): string {
     second ? ` (or <code>${escapeHtml(second)}</code> in apps that refuse an @ in the login)` : '',
     '</dd>',
     `<dt>Incoming mail (POP3)</dt><dd><code>${escapeHtml(login.pop3.host)}</code>, port ${login.pop3.port}, `,
-    `${security(login.pop3.port)}</dd>`,
+    `${security(login.pop3)}</dd>`,
     `<dt>Outgoing mail (SMTP)</dt><dd><code>${escapeHtml(login.smtp.host)}</code>, port ${login.smtp.port}, `,
-    `${security(login.smtp.port)}, same login and password</dd>`,
+    `${security(login.smtp)}, same login and password</dd>`,
     '</dl>',
   ].join('');
 }
@@ -166,7 +161,7 @@ export function createLinkPages(deps: {
       `<strong>once</strong>: have your mail app ready, then press the button.</p>` +
       `<form method="post"><input type="hidden" name="form" value="${csrf}">` +
       `<button type="submit" name="action" value="reveal">Reveal password</button></form>` +
-      `<p class="muted">This link works until ${until(link.expiresAt)}.</p>`
+      `<p class="muted">This link works ${untilText(link.expiresAt)}.</p>`
     );
   }
 
@@ -191,7 +186,7 @@ export function createLinkPages(deps: {
       `<div id="show-field" hidden><label class="inline"><input type="checkbox"> Show the password</label></div>` +
       `<p id="check" class="check" aria-live="polite"></p>` +
       `<button type="submit" name="action" value="set">Set password</button></form>` +
-      `<p class="muted">This link works once, until ${until(link.expiresAt)}.</p>`
+      `<p class="muted">This link works once, ${untilText(link.expiresAt)}.</p>`
     );
   }
 
