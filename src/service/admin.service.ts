@@ -5,7 +5,7 @@ import type { GrantableRole } from './roles.ts';
 import { resolveDomain, type AccountSpec } from './targets.ts';
 import { writeAudit, type Access, type ServiceDeps } from './context.ts';
 
-export const AUDIT_PAGE_SIZE = 10;
+const AUDIT_PAGE_SIZE = 10;
 
 export type AuditView = {
   pages: number;

@@ -53,7 +53,7 @@ export type { LinkRequester };
 export type IssuedLink = { kind: LinkKind; url: Secret; tokenHash: Buffer; expiresAt: Date };
 
 /** A token as it appears in a link: 43 URL-safe characters. Anything else is not looked up at all. */
-export const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 /** Misses (wrong, used, expired tokens) and password tries per client address in a window. */
 const LINK_TRIES_PER_WINDOW = 20;

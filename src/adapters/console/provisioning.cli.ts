@@ -106,7 +106,7 @@ function bindCommand(verb: 'bind' | 'unbind'): ProvisioningCommand {
 }
 
 /** The only list of provisioning commands. */
-export const PROVISIONING: readonly ProvisioningCommand[] = [
+const PROVISIONING: readonly ProvisioningCommand[] = [
   {
     words: ['plan', 'create'],
     params: [
@@ -350,7 +350,7 @@ export const PROVISIONING: readonly ProvisioningCommand[] = [
 ];
 
 /** `address,quota` rows (quota optional); quoted fields as CSV has them. Line numbers count the header as 1. */
-export function parseImportCsv(text: string): { rows: ImportRow[] } | { error: string } {
+function parseImportCsv(text: string): { rows: ImportRow[] } | { error: string } {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const fields = (line: string) =>
     [...line.matchAll(/\s*(?:"((?:[^"]|"")*)"|([^,]*))\s*(?:,|$)/g)]
