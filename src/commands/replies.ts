@@ -122,3 +122,21 @@ export const busyReply = (): Reply => ({
   lines: ['Too many commands are waiting, so nothing was done. Try again in a minute.'],
   errorCode: 'BUSY',
 });
+
+/** Told privately to whoever made a set-your-own-password link, once its owner has used it. */
+export const ownerSetPasswordReply = (address: string): Reply => ({
+  tone: 'success',
+  title: `${address}: the owner has set a password`,
+  lines: [`The owner of ${address} chose a password through your link. The link is used up.`],
+});
+
+/** Told privately to whoever asked for more POP accounts, once sales has acted (`popbot sales done`). */
+export const salesDoneReply = (request: { hostingAccount: string; planName: string }, note?: string): Reply => ({
+  tone: 'success',
+  title: 'Your request for more POP accounts is done',
+  lines: [
+    `Sales acted on your request for ${request.hostingAccount} (plan ${request.planName}); \`plan\` shows the new ` +
+      'limits.',
+    ...(note ? [`Note from sales: ${note}`] : []),
+  ],
+});

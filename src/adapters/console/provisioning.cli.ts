@@ -8,6 +8,7 @@ import { Secret } from '../../service/secret.ts';
 import { formatBytes, formatMb, parseQuota } from '../../service/units.ts';
 import type { ConsoleIO } from './terminal.ts';
 import type { Reply } from '../../commands/reply.ts';
+import { salesDoneReply } from '../../commands/replies.ts';
 
 /** One parameter of a provisioning command: a word in order, or a `--flag` (with a value unless `boolean`). */
 type ProvisioningParam = {
@@ -247,16 +248,8 @@ const PROVISIONING: readonly ProvisioningCommand[] = [
       const code = report(result, (r) => [`✔ Sales request #${r.id} of ${r.actorName} (${r.hostingAccount}) is done.`]);
       if (!result.ok) return code;
       const r = result.value;
-      const told: Reply = {
-        tone: 'success',
-        title: 'Your request for more POP accounts is done',
-        lines: [
-          `Sales acted on your request for ${r.hostingAccount} (plan ${r.planName}); \`plan\` shows the new limits.`,
-          ...(note ? [`Note from sales: ${note}`] : []),
-        ],
-      };
       try {
-        await notify(r.platform, r.actorId, told);
+        await notify(r.platform, r.actorId, salesDoneReply(r, note));
         io.out(`  Told ${r.actorName} privately on ${r.platform}.`);
       } catch (error) {
         io.err(`• ${r.actorName} could not be told on ${r.platform}: ${(error as Error).message}. Tell them yourself.`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { mailServer, untilText, type Reply } from '../../commands/reply.ts';
+import { ownerSetPasswordReply } from '../../commands/replies.ts';
 import { describeError, MAX_PASSWORD_LENGTH, Secret, type DomainError, type Result } from '../../service/index.ts';
 import type { LinkRequester, LinkService, OpenLink, OwnerLogin } from '../../service/link.service.ts';
 import type { HttpHandler } from './http.server.ts';
@@ -266,11 +267,7 @@ export function createLinkPages(deps: {
     if (result.ok) {
       const login = result.value;
       await deps
-        .notify(login.requester, {
-          tone: 'success',
-          title: `${login.address}: the owner has set a password`,
-          lines: [`The owner of ${login.address} chose a password through your link. The link is used up.`],
-        })
+        .notify(login.requester, ownerSetPasswordReply(login.address))
         .catch((error: unknown) =>
           log.warn({ err: { message: (error as Error).message } }, 'requester not told of the new password'),
         );
